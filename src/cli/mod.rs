@@ -1,0 +1,192 @@
+//! The command-line surface: each subcommand is a function returning its exit status.
+
+pub mod args;
+mod chat;
+mod render;
+
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use jedi_bot::engine::Outcome;
+use jedi_bot::{eval, DataSource, Engine, KnowledgeBase, Thresholds};
+
+use args::{Command, EngineArgs};
+
+/// Exit status: success (answered, data good).
+pub const SUCCESS: u8 = 0;
+/// Exit status: ran fine, but a question was not answered (or the data has problems).
+pub const NEGATIVE: u8 = 1;
+/// Exit status: an error.
+pub const ERROR: u8 = 2;
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> Result<ExitCode> {
+    let status = match command {
+        Command::Ask {
+            question,
+            json,
+            explain,
+            engine,
+        } => ask(question, json, explain, &engine)?,
+        Command::Chat { engine } => chat::run(build_engine(&engine)?)?,
+        Command::Check { data } => check(data.as_deref())?,
+        Command::Timeline { from, to, data } => {
+            let kb = load(data.as_deref())?;
+            let mut out = io::stdout().lock();
+            let events = kb.timeline_between(from, to);
+            if events.is_empty() {
+                writeln!(out, "No events in that range.")?;
+            }
+            for event in events {
+                writeln!(out, "{}", render::event(event))?;
+            }
+            SUCCESS
+        }
+        Command::Quote { query, data } => {
+            let kb = load(data.as_deref())?;
+            let quotes = match query.as_deref() {
+                Some(query) if !query.trim().is_empty() => kb.search_quotes(query),
+                _ => kb.quotes().iter().collect(),
+            };
+            let mut out = io::stdout().lock();
+            if quotes.is_empty() {
+                writeln!(out, "No quote matches that.")?;
+                NEGATIVE
+            } else {
+                for quote in quotes {
+                    writeln!(out, "{}", render::quote(quote))?;
+                }
+                SUCCESS
+            }
+        }
+        Command::Export { data } => {
+            let kb = load(data.as_deref())?;
+            let mut out = io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &kb.export())?;
+            writeln!(out)?;
+            SUCCESS
+        }
+        Command::Eval {
+            file,
+            verbose,
+            engine,
+        } => {
+            let engine = build_engine(&engine)?;
+            let cases = eval::read_cases(&file)?;
+            let report = eval::grade(&engine, &cases);
+            let mut out = io::stdout().lock();
+            writeln!(out, "{report}")?;
+            if !report.failures.is_empty() {
+                writeln!(out, "\nfailures ({}):", report.failures.len())?;
+                let shown = if verbose { usize::MAX } else { 40 };
+                for failure in report.failures.iter().take(shown) {
+                    writeln!(
+                        out,
+                        "  [{:?}] {:?} -> {}",
+                        failure.verdict, failure.case.q, failure.got
+                    )?;
+                }
+                if report.failures.len() > shown {
+                    writeln!(
+                        out,
+                        "  ... and {} more (use --verbose)",
+                        report.failures.len() - shown
+                    )?;
+                }
+            }
+            SUCCESS
+        }
+        Command::Run { config } => jedi_bot::discord::run_from_file(&config)?,
+        Command::Unanswered { log, config, limit } => jedi_bot::discord::unanswered::summarise(
+            log.as_deref(),
+            &config,
+            limit,
+            &mut io::stdout().lock(),
+        )?,
+    };
+    Ok(ExitCode::from(status))
+}
+
+/// Loads the knowledge base, or fails with every problem of the data.
+fn load(dir: Option<&Path>) -> Result<KnowledgeBase> {
+    let source = DataSource::from_option(dir);
+    KnowledgeBase::load(&source).with_context(|| format!("cannot load {source}"))
+}
+
+/// Loads the data and builds the engine with the thresholds given on the command line.
+fn build_engine(args: &EngineArgs) -> Result<Engine> {
+    let mut thresholds = Thresholds::default();
+    if let Some(answer) = args.threshold {
+        thresholds.answer = answer;
+        thresholds.suggest = thresholds.suggest.min(answer);
+    }
+    if let Some(margin) = args.margin {
+        thresholds.margin = margin;
+    }
+    if let Some(suggest) = args.suggest {
+        thresholds.suggest = suggest;
+    }
+    if let Err(problem) = thresholds.validate() {
+        bail!("invalid threshold: {problem}");
+    }
+    Ok(Engine::new(load(args.data.as_deref())?, thresholds))
+}
+
+fn check(dir: Option<&Path>) -> Result<u8> {
+    let source = DataSource::from_option(dir);
+    match KnowledgeBase::load(&source) {
+        Ok(kb) => {
+            let engine = Engine::new(kb, Thresholds::default());
+            writeln!(io::stdout(), "ok: {source}: {}", engine.kb().summary())?;
+            Ok(SUCCESS)
+        }
+        Err(problems) => {
+            writeln!(io::stderr(), "{source}: {problems}")?;
+            Ok(NEGATIVE)
+        }
+    }
+}
+
+fn ask(question: Option<String>, json: bool, explain: bool, args: &EngineArgs) -> Result<u8> {
+    let engine = build_engine(args)?;
+    let mut out = io::stdout().lock();
+    let mut all_answered = true;
+    let mut answer = |question: &str, out: &mut io::StdoutLock<'_>| -> Result<()> {
+        let outcome = engine.ask(question);
+        all_answered &= matches!(outcome, Outcome::Answer(_));
+        if explain {
+            write!(io::stderr(), "{}", engine.explain(question, 5))?;
+        }
+        if json {
+            serde_json::to_writer(&mut *out, &render::json(question, &outcome))?;
+            writeln!(out)?;
+        } else {
+            write!(out, "{}", render::text(&outcome, engine.kb()))?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    match question {
+        Some(question) => answer(&question, &mut out)?,
+        None => {
+            let stdin = io::stdin().lock();
+            let mut first = true;
+            for line in stdin.split(b'\n') {
+                let line = line.context("cannot read standard input")?;
+                let line = String::from_utf8_lossy(&line);
+                let question = line.trim_end_matches('\r');
+                if question.trim().is_empty() {
+                    continue;
+                }
+                if !json && !first {
+                    writeln!(out, "---")?;
+                }
+                first = false;
+                answer(question, &mut out)?;
+            }
+        }
+    }
+    Ok(if all_answered { SUCCESS } else { NEGATIVE })
+}

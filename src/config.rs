@@ -1,0 +1,1 @@
+//! Configuration of the Discord bot (issue 3).

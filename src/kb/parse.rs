@@ -1,0 +1,687 @@
+//! Parsing and checking the data files. Every mistake becomes a [`Problem`] with its
+//! file and line; all of them are collected before anything is refused.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::files::{DataFiles, ARTICLE, COMMON_WORDS, QA, QUOTES, SOURCE, TIMELINE, VOCABULARY};
+use super::model::{Entry, Event, Quote, QuoteKind, Source};
+use super::problem::{Problem, SourceFile};
+use crate::limits;
+use crate::text::{clean, tokenize, Analyzer, Lexicon, TermKind, WordList};
+
+type Text = Spanned<String>;
+type List = Spanned<Vec<Text>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: Text,
+    outlet: Text,
+    cites: Text,
+    attribution: Text,
+    topic: Text,
+    as_of: Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocabulary {
+    #[serde(default)]
+    stop_words: Vec<Text>,
+    #[serde(default)]
+    question_words: BTreeMap<String, Vec<Text>>,
+    #[serde(default)]
+    synonyms: BTreeMap<String, Vec<Text>>,
+    #[serde(default)]
+    contractions: BTreeMap<String, Text>,
+    #[serde(default)]
+    number_suffixes: BTreeMap<String, Text>,
+    #[serde(default)]
+    contrasts: Vec<Spanned<Vec<Text>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQa {
+    #[serde(default)]
+    entry: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: Text,
+    questions: List,
+    answer: Text,
+    sources: List,
+    #[serde(default)]
+    related: Vec<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimeline {
+    #[serde(default)]
+    event: Vec<RawEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    id: Text,
+    sort: Spanned<i64>,
+    date: Text,
+    #[serde(default = "yes")]
+    dated: bool,
+    year: Option<Spanned<i32>>,
+    event: Text,
+    sources: List,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuotes {
+    #[serde(default)]
+    quote: Vec<RawQuote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuote {
+    id: Text,
+    speaker: Text,
+    role: Text,
+    kind: QuoteKind,
+    context: Text,
+    text: Text,
+}
+
+/// Everything parsed from a data directory, checked.
+pub(crate) struct Parsed {
+    pub article: String,
+    pub source: Source,
+    pub lexicon: Lexicon,
+    pub analyzer: Analyzer,
+    pub entries: Vec<Entry>,
+    pub timeline: Vec<Event>,
+    pub quotes: Vec<Quote>,
+}
+
+/// Parses and checks every file; returns all problems found, in file and line order.
+pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let file = |name: &str| {
+        let f = files.get(name);
+        SourceFile {
+            name: &f.display,
+            text: &f.text,
+        }
+    };
+
+    let article_file = file(ARTICLE);
+    let article = article_file.text.to_string();
+    if article.trim().is_empty() {
+        problems.push(article_file.whole("the article is empty"));
+    }
+    let checker = Checker {
+        article: &article,
+        article_name: article_file.name,
+    };
+
+    let source = toml_file::<RawSource>(file(SOURCE), &mut problems)
+        .map(|raw| checker.source(file(SOURCE), raw, &mut problems));
+    let lexicon = toml_file::<RawVocabulary>(file(VOCABULARY), &mut problems)
+        .map(|raw| vocabulary(file(VOCABULARY), raw, &mut problems))
+        .unwrap_or_default();
+    let qa = toml_file::<RawQa>(file(QA), &mut problems);
+    let timeline = toml_file::<RawTimeline>(file(TIMELINE), &mut problems)
+        .map(|raw| checker.timeline(file(TIMELINE), raw, &mut problems))
+        .unwrap_or_default();
+    let quotes = toml_file::<RawQuotes>(file(QUOTES), &mut problems)
+        .map(|raw| checker.quotes(file(QUOTES), raw, &mut problems))
+        .unwrap_or_default();
+
+    let corpus: Vec<&str> = qa
+        .iter()
+        .flat_map(|qa| &qa.entry)
+        .flat_map(|e| e.questions.get_ref())
+        .map(|q| q.get_ref().as_str())
+        .collect();
+    let analyzer = Analyzer::new(&lexicon, &corpus, WordList::parse(file(COMMON_WORDS).text));
+    for (group, keys) in lexicon.contrasts.iter().zip(analyzer.contrasts()) {
+        if keys.len() != group.len() || group.iter().any(|w| analyzer.analyze(w).len() != 1) {
+            problems.push(file(VOCABULARY).whole(format!(
+                "contrast group {group:?}: each word must be one word the analyser keeps (not a stop word)"
+            )));
+        }
+    }
+    let entries = qa
+        .map(|raw| checker.entries(file(QA), raw, &analyzer, &mut problems))
+        .unwrap_or_default();
+
+    match (problems.is_empty(), source) {
+        (true, Some(source)) => Ok(Parsed {
+            article,
+            source,
+            lexicon,
+            analyzer,
+            entries,
+            timeline,
+            quotes,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Parses one TOML file; a syntax or type error becomes a problem with line and column.
+fn toml_file<T: DeserializeOwned>(file: SourceFile<'_>, problems: &mut Vec<Problem>) -> Option<T> {
+    match toml::from_str::<T>(file.text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let message = error.message().trim().replace('\n', " ");
+            problems.push(match error.span() {
+                Some(span) => file.at_column(&span, message),
+                None => file.whole(message),
+            });
+            None
+        }
+    }
+}
+
+/// Words of a phrase as the vocabulary checks compare them (before stemming).
+fn phrase_key(text: &str) -> String {
+    tokenize(&clean(text)).collect::<Vec<_>>().join(" ")
+}
+
+fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
+    let mut owner: HashMap<String, (String, usize)> = HashMap::new();
+    let mut claim = |phrase: &Text, group: &str, problems: &mut Vec<Problem>| {
+        let key = phrase_key(phrase.get_ref());
+        if key.is_empty() {
+            problems.push(file.at(&phrase.span(), "empty word or phrase"));
+            return;
+        }
+        let line = file.line_col(phrase.span().start).0;
+        match owner.get(&key) {
+            Some((other, first)) if other != group => problems.push(file.at(
+                &phrase.span(),
+                format!(
+                    "\"{}\" is listed under both \"{other}\" (line {first}) and \"{group}\"",
+                    phrase.get_ref()
+                ),
+            )),
+            Some(_) => {}
+            None => {
+                owner.insert(key, (group.to_string(), line));
+            }
+        }
+    };
+    let mut lexicon = Lexicon::default();
+    for (group, phrases, is_question) in raw
+        .question_words
+        .iter()
+        .map(|(k, v)| (k, v, true))
+        .chain(raw.synonyms.iter().map(|(k, v)| (k, v, false)))
+    {
+        let label = if is_question {
+            format!("question_words.{group}")
+        } else {
+            format!("synonyms.{group}")
+        };
+        for phrase in phrases {
+            claim(phrase, &label, problems);
+        }
+        let words = phrases.iter().map(|p| p.get_ref().clone()).collect();
+        if is_question {
+            lexicon.question_words.insert(group.clone(), words);
+        } else {
+            lexicon.synonyms.insert(group.clone(), words);
+        }
+    }
+    for word in &raw.stop_words {
+        if phrase_key(word.get_ref()).is_empty() {
+            problems.push(file.at(&word.span(), "empty stop word"));
+        }
+    }
+    lexicon.stop_words = raw
+        .stop_words
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    for (from, to) in &raw.contractions {
+        if phrase_key(to.get_ref()).is_empty() || phrase_key(from).is_empty() {
+            problems.push(file.at(&to.span(), format!("empty contraction \"{from}\"")));
+        }
+    }
+    lexicon.contractions = raw
+        .contractions
+        .into_iter()
+        .map(|(k, v)| (k, v.into_inner()))
+        .collect();
+    for (suffix, word) in &raw.number_suffixes {
+        if suffix.is_empty() || !suffix.chars().all(char::is_alphabetic) {
+            problems.push(file.at(
+                &word.span(),
+                format!("number suffix \"{suffix}\" must be letters only"),
+            ));
+        }
+    }
+    lexicon.number_suffixes = raw
+        .number_suffixes
+        .into_iter()
+        .map(|(k, v)| (k, v.into_inner()))
+        .collect();
+    for group in &raw.contrasts {
+        if group.get_ref().len() < 2 {
+            problems.push(file.at(&group.span(), "a contrast group needs at least two words"));
+        }
+    }
+    lexicon.contrasts = raw
+        .contrasts
+        .into_iter()
+        .map(|group| {
+            group
+                .into_inner()
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect()
+        })
+        .collect();
+    lexicon
+}
+
+/// Whether a normalised question has not been seen (a repeat is reported on its own).
+fn normalized_is_new(seen: &HashMap<String, (String, usize)>, normalized: &str) -> bool {
+    !seen.contains_key(normalized)
+}
+
+/// Checks shared by every file: texts, ids, excerpts.
+struct Checker<'a> {
+    article: &'a str,
+    article_name: &'a str,
+}
+
+impl Checker<'_> {
+    /// The text, or a problem if it is empty or longer than `max` characters.
+    fn text(
+        &self,
+        file: SourceFile<'_>,
+        field: &str,
+        value: &Text,
+        max: usize,
+        problems: &mut Vec<Problem>,
+    ) -> String {
+        let text = value.get_ref();
+        if text.trim().is_empty() {
+            problems.push(file.at(&value.span(), format!("{field} is empty")));
+        } else if text.chars().count() > max {
+            problems.push(file.at(
+                &value.span(),
+                format!(
+                    "{field} is {} characters; at most {max} fit in a Discord message",
+                    text.chars().count()
+                ),
+            ));
+        }
+        text.clone()
+    }
+
+    /// A stable id: lowercase letters and digits in words joined by "-".
+    fn id(
+        &self,
+        file: SourceFile<'_>,
+        value: &Text,
+        seen: &mut HashMap<String, usize>,
+        problems: &mut Vec<Problem>,
+    ) -> String {
+        let id = value.get_ref();
+        let well_formed = !id.is_empty()
+            && id.split('-').all(|w| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
+        let line = file.line_col(value.span().start).0;
+        if !well_formed {
+            problems.push(file.at(
+                &value.span(),
+                format!(
+                    "id \"{id}\" must be lowercase letters and digits in words joined by \"-\""
+                ),
+            ));
+        } else if let Some(first) = seen.get(id) {
+            problems.push(file.at(
+                &value.span(),
+                format!("duplicate id \"{id}\" (first at line {first})"),
+            ));
+        } else {
+            seen.insert(id.clone(), line);
+        }
+        id.clone()
+    }
+
+    /// Excerpts that must each be verbatim in the article.
+    fn excerpts(
+        &self,
+        file: SourceFile<'_>,
+        field: &str,
+        list: &List,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<String> {
+        if list.get_ref().is_empty() {
+            problems.push(file.at(
+                &list.span(),
+                format!("{field} is empty: give at least one excerpt"),
+            ));
+        }
+        list.get_ref()
+            .iter()
+            .map(|excerpt| {
+                let text = self.text(file, field, excerpt, limits::EMBED_FIELD_VALUE, problems);
+                self.verbatim(file, field, excerpt, problems);
+                text
+            })
+            .collect()
+    }
+
+    fn verbatim(
+        &self,
+        file: SourceFile<'_>,
+        field: &str,
+        value: &Text,
+        problems: &mut Vec<Problem>,
+    ) {
+        let text = value.get_ref();
+        if text.trim().is_empty() || self.article.contains(text.as_str()) {
+            return;
+        }
+        let mut matched = 0;
+        for (i, c) in text.char_indices() {
+            if self.article.contains(&text[..i + c.len_utf8()]) {
+                matched = i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let hint = if matched == 0 {
+            "not even its first character matches".to_string()
+        } else {
+            let tail: String = text[..matched]
+                .chars()
+                .rev()
+                .take(30)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("it stops matching after \"…{tail}\"")
+        };
+        problems.push(file.at(
+            &value.span(),
+            format!("{field} is not verbatim in {}: {hint}", self.article_name),
+        ));
+    }
+
+    fn source(&self, file: SourceFile<'_>, raw: RawSource, problems: &mut Vec<Problem>) -> Source {
+        let title = self.text(file, "title", &raw.title, limits::EMBED_TITLE, problems);
+        self.verbatim(file, "title", &raw.title, problems);
+        Source {
+            title,
+            outlet: self.text(
+                file,
+                "outlet",
+                &raw.outlet,
+                limits::EMBED_FIELD_NAME,
+                problems,
+            ),
+            cites: self.text(
+                file,
+                "cites",
+                &raw.cites,
+                limits::EMBED_FIELD_NAME,
+                problems,
+            ),
+            attribution: self.text(
+                file,
+                "attribution",
+                &raw.attribution,
+                limits::EMBED_FOOTER / 2,
+                problems,
+            ),
+            topic: self.text(
+                file,
+                "topic",
+                &raw.topic,
+                limits::EMBED_FIELD_VALUE,
+                problems,
+            ),
+            as_of: self.text(
+                file,
+                "as_of",
+                &raw.as_of,
+                limits::EMBED_FIELD_VALUE,
+                problems,
+            ),
+        }
+    }
+
+    fn entries(
+        &self,
+        file: SourceFile<'_>,
+        raw: RawQa,
+        analyzer: &Analyzer,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Entry> {
+        if raw.entry.is_empty() {
+            problems.push(file.whole("no [[entry]] tables: the Q&A set is empty"));
+        }
+        let mut ids = HashMap::new();
+        let mut phrasings: HashMap<String, (String, usize)> = HashMap::new();
+        let mut readings: HashMap<Vec<String>, (String, usize)> = HashMap::new();
+        let mut entries = Vec::with_capacity(raw.entry.len());
+        for raw in &raw.entry {
+            let id = self.id(file, &raw.id, &mut ids, problems);
+            if raw.questions.get_ref().is_empty() {
+                problems.push(file.at(
+                    &raw.questions.span(),
+                    format!("entry \"{id}\" has no questions"),
+                ));
+            }
+            let mut questions = Vec::new();
+            for (i, question) in raw.questions.get_ref().iter().enumerate() {
+                let max = if i == 0 {
+                    limits::BUTTON_LABEL
+                } else {
+                    limits::AUTOCOMPLETE_CHOICE
+                };
+                let text = self.text(file, "question", question, max, problems);
+                let normalized = analyzer.normalize(&text);
+                let line = file.line_col(question.span().start).0;
+                if !text.trim().is_empty() {
+                    let terms = analyzer.analyze(&text);
+                    let content = terms.iter().any(|t| t.kind == TermKind::Word);
+                    let mut reading: Vec<String> = terms
+                        .iter()
+                        .map(|t| match t.kind {
+                            TermKind::Word => t.key.clone(),
+                            TermKind::Question => format!("?{}", t.key),
+                        })
+                        .collect();
+                    reading.sort();
+                    match readings.get(&reading) {
+                        Some((other, first)) if *other != id && normalized_is_new(&phrasings, &normalized) => {
+                            problems.push(file.at(
+                                &question.span(),
+                                format!(
+                                    "question \"{text}\" of \"{id}\" reads the same as line {first} of \"{other}\" ({}): the engine cannot tell them apart",
+                                    reading.join(" ")
+                                ),
+                            ))
+                        }
+                        Some(_) => {}
+                        None => {
+                            readings.insert(reading, (id.clone(), line));
+                        }
+                    }
+                    if !content {
+                        problems.push(file.at(
+                            &question.span(),
+                            format!("question \"{text}\" has no word the engine can match (only stop words or question words)"),
+                        ));
+                    }
+                    match phrasings.get(&normalized) {
+                        Some((other, first)) if *other == id => problems.push(file.at(
+                            &question.span(),
+                            format!("question \"{text}\" repeats line {first} of the same entry"),
+                        )),
+                        Some((other, first)) => problems.push(file.at(
+                            &question.span(),
+                            format!("question \"{text}\" is under two entries: \"{other}\" (line {first}) and \"{id}\""),
+                        )),
+                        None => {
+                            phrasings.insert(normalized, (id.clone(), line));
+                        }
+                    }
+                }
+                questions.push(text);
+            }
+            let answer = self.text(
+                file,
+                "answer",
+                &raw.answer,
+                limits::MESSAGE_CONTENT,
+                problems,
+            );
+            let sources = self.excerpts(file, "source", &raw.sources, problems);
+            entries.push(Entry {
+                id,
+                questions,
+                answer,
+                sources,
+                related: raw.related.iter().map(|r| r.get_ref().clone()).collect(),
+            });
+        }
+        for (raw, entry) in raw.entry.iter().zip(&entries) {
+            for related in &raw.related {
+                let target = related.get_ref();
+                if *target == entry.id {
+                    problems.push(file.at(
+                        &related.span(),
+                        format!("entry \"{target}\" lists itself as related"),
+                    ));
+                } else if !ids.contains_key(target) {
+                    problems.push(file.at(
+                        &related.span(),
+                        format!("related id \"{target}\" does not exist"),
+                    ));
+                }
+            }
+        }
+        entries
+    }
+
+    fn timeline(
+        &self,
+        file: SourceFile<'_>,
+        raw: RawTimeline,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Event> {
+        let mut ids = HashMap::new();
+        let mut previous: Option<(i64, usize)> = None;
+        let mut events = Vec::with_capacity(raw.event.len());
+        for raw in raw.event {
+            let id = self.id(file, &raw.id, &mut ids, problems);
+            let sort = *raw.sort.get_ref();
+            let line = file.line_col(raw.sort.span().start).0;
+            if let Some((before, before_line)) = previous {
+                if sort <= before {
+                    problems.push(file.at(
+                        &raw.sort.span(),
+                        format!("the timeline is out of order: sort {sort} is not after {before} (line {before_line})"),
+                    ));
+                }
+            }
+            previous = Some((sort, line));
+            let year = raw.year.as_ref().map(|y| *y.get_ref());
+            if raw.dated && year.is_none() {
+                problems.push(file.at(
+                    &raw.date.span(),
+                    format!("event \"{id}\" is dated but has no year (set year, or dated = false)"),
+                ));
+            }
+            events.push(Event {
+                date: self.text(file, "date", &raw.date, limits::EMBED_FIELD_NAME, problems),
+                event: self.text(
+                    file,
+                    "event",
+                    &raw.event,
+                    limits::EMBED_FIELD_VALUE,
+                    problems,
+                ),
+                sources: self.excerpts(file, "source", &raw.sources, problems),
+                id,
+                sort,
+                dated: raw.dated,
+                year,
+            });
+        }
+        events
+    }
+
+    fn quotes(
+        &self,
+        file: SourceFile<'_>,
+        raw: RawQuotes,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Quote> {
+        let mut ids = HashMap::new();
+        let mut texts = HashSet::new();
+        let mut quotes = Vec::with_capacity(raw.quote.len());
+        for raw in raw.quote {
+            let id = self.id(file, &raw.id, &mut ids, problems);
+            let text = self.text(file, "text", &raw.text, limits::EMBED_FIELD_VALUE, problems);
+            self.verbatim(file, "quote text", &raw.text, problems);
+            if !texts.insert(text.clone()) {
+                problems.push(file.at(
+                    &raw.text.span(),
+                    format!("quote \"{id}\" repeats another quote's text"),
+                ));
+            }
+            quotes.push(Quote {
+                id,
+                speaker: self.text(
+                    file,
+                    "speaker",
+                    &raw.speaker,
+                    limits::EMBED_FIELD_NAME / 2,
+                    problems,
+                ),
+                role: self.text(
+                    file,
+                    "role",
+                    &raw.role,
+                    limits::EMBED_FIELD_NAME / 2,
+                    problems,
+                ),
+                kind: raw.kind,
+                context: self.text(
+                    file,
+                    "context",
+                    &raw.context,
+                    limits::EMBED_FIELD_VALUE,
+                    problems,
+                ),
+                text,
+            });
+        }
+        quotes
+    }
+}

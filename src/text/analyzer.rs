@@ -1,0 +1,508 @@
+//! The analyser: a knowledge base's vocabulary, compiled for reading questions.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+
+use super::{clean, tokenize, Speller, WordList};
+
+/// The vocabulary a knowledge base gives its analyser (the data's `vocabulary.toml`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Lexicon {
+    /// Words that carry no meaning for matching.
+    pub stop_words: Vec<String>,
+    /// Question kind (e.g. "who") -> the words and phrases that ask it.
+    pub question_words: BTreeMap<String, Vec<String>>,
+    /// Canonical word -> the words and phrases read as it.
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// A word as typed -> what it stands for ("what's" -> "what is", "u" -> "you").
+    pub contractions: BTreeMap<String, String>,
+    /// A suffix on a number -> the word it stands for ("b" in "10b" -> "billion").
+    pub number_suffixes: BTreeMap<String, String>,
+    /// Groups of words naming different things of one sort (two companies, several
+    /// people): a phrasing naming one of a group does not fit a question naming another.
+    pub contrasts: Vec<Vec<String>>,
+}
+
+/// What a term of an analysed question is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TermKind {
+    /// A word (stemmed) or the canonical word of a synonym group.
+    Word,
+    /// The kind of fact a question word asks for ("who", "when", ...).
+    Question,
+}
+
+/// One term of an analysed question or phrasing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    /// The stem, canonical word or question kind.
+    pub key: String,
+    /// Whether it is a word or a question kind.
+    pub kind: TermKind,
+    /// Whether it comes from a misspelt word that was corrected.
+    pub corrected: bool,
+}
+
+/// A phrase of the lexicon, stemmed, and the term it stands for.
+#[derive(Debug, Clone)]
+struct Phrase {
+    /// Stems after the first (the first is the key of the table).
+    rest: Vec<String>,
+    /// The words as written, all of them: an exact match is preferred over a match of
+    /// stems ("president" and "presided" stem alike).
+    words: Vec<String>,
+    key: String,
+    kind: TermKind,
+}
+
+/// A word of a question on its way to becoming a term.
+struct Token {
+    surface: String,
+    stem: String,
+    corrected: bool,
+}
+
+/// A knowledge base's vocabulary compiled for reading questions.
+pub struct Analyzer {
+    stemmer: Stemmer,
+    contractions: HashMap<String, Vec<String>>,
+    number_suffixes: HashMap<String, String>,
+    stop_words: HashSet<String>,
+    /// Stems of the stop words: "wants" is a stop word when "want" is.
+    stop_stems: HashSet<String>,
+    /// First stem -> phrases starting with it, longest first.
+    phrases: HashMap<String, Vec<Phrase>>,
+    known_words: HashSet<String>,
+    known_stems: HashSet<String>,
+    speller: Speller,
+    /// Real words that are never "corrected" into vocabulary words.
+    common_words: WordList,
+    /// The contrast groups, as term keys.
+    contrasts: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("phrases", &self.phrases.len())
+            .field("known_words", &self.known_words.len())
+            .field("speller", &self.speller.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Analyzer {
+    /// Compiles `lexicon`; `corpus` is the text whose words count as known (the Q&A
+    /// phrasings): misspelt words are corrected towards them, unless they are real words
+    /// of `common_words`.
+    ///
+    /// ```
+    /// use jedi_bot::text::{Analyzer, Lexicon, WordList};
+    /// let mut lexicon = Lexicon::default();
+    /// lexicon.stop_words = vec!["the".into()];
+    /// lexicon.synonyms.insert("aws".into(), vec!["amazon web services".into()]);
+    /// lexicon.question_words.insert("who".into(), vec!["who".into()]);
+    /// let analyzer = Analyzer::new(&lexicon, &["who sued the pentagon"], WordList::default());
+    /// let keys: Vec<String> = analyzer
+    ///     .analyze("Who sued the Pentagone, Amazon Web Services?")
+    ///     .into_iter()
+    ///     .map(|t| t.key)
+    ///     .collect();
+    /// assert_eq!(keys, ["who", "sue", "pentagon", "aws"]);
+    /// ```
+    pub fn new<S: AsRef<str>>(lexicon: &Lexicon, corpus: &[S], common_words: WordList) -> Analyzer {
+        let mut analyzer = Analyzer {
+            stemmer: Stemmer::create(Algorithm::English),
+            contractions: HashMap::new(),
+            number_suffixes: HashMap::new(),
+            stop_words: HashSet::new(),
+            stop_stems: HashSet::new(),
+            phrases: HashMap::new(),
+            known_words: HashSet::new(),
+            known_stems: HashSet::new(),
+            speller: Speller::default(),
+            common_words,
+            contrasts: Vec::new(),
+        };
+        for (from, to) in &lexicon.contractions {
+            let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
+            analyzer
+                .contractions
+                .insert(clean(from).trim().to_string(), to);
+        }
+        for (suffix, word) in &lexicon.number_suffixes {
+            analyzer.number_suffixes.insert(
+                clean(suffix).trim().to_string(),
+                clean(word).trim().to_string(),
+            );
+        }
+        for word in &lexicon.stop_words {
+            analyzer.stop_words.extend(analyzer.words(word));
+        }
+        analyzer.stop_stems = analyzer
+            .stop_words
+            .iter()
+            .map(|w| analyzer.stem(w))
+            .collect();
+
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        let groups = lexicon
+            .question_words
+            .iter()
+            .map(|(kind, phrases)| (kind, phrases, TermKind::Question))
+            .chain(
+                lexicon
+                    .synonyms
+                    .iter()
+                    .map(|(word, phrases)| (word, phrases, TermKind::Word)),
+            );
+        for (key, phrases, kind) in groups {
+            let own = (kind == TermKind::Word).then_some(key);
+            for phrase in phrases.iter().chain(own) {
+                let words = analyzer.words(phrase);
+                let Some((first, rest)) = words.split_first() else {
+                    continue;
+                };
+                for word in &words {
+                    *counts.entry(word.clone()).or_default() += 1;
+                }
+                let first = analyzer.stem(first);
+                let rest = rest.iter().map(|w| analyzer.stem(w)).collect();
+                analyzer.phrases.entry(first).or_default().push(Phrase {
+                    rest,
+                    words: words.clone(),
+                    key: key.to_lowercase(),
+                    kind,
+                });
+            }
+        }
+        for phrases in analyzer.phrases.values_mut() {
+            phrases.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+        }
+        for text in corpus {
+            for word in analyzer.words(text.as_ref()) {
+                *counts.entry(word).or_default() += 1;
+            }
+        }
+
+        let stop_words: Vec<String> = analyzer.stop_words.iter().cloned().collect();
+        let contraction_words: Vec<String> = analyzer
+            .contractions
+            .iter()
+            .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
+            .collect();
+        for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
+            analyzer.known_stems.insert(analyzer.stem(word));
+            analyzer.known_words.insert(word.clone());
+        }
+        let mut spellable: Vec<(String, u32)> = counts
+            .into_iter()
+            .filter(|(word, _)| {
+                !analyzer.stop_words.contains(word) && word.chars().all(char::is_alphabetic)
+            })
+            .collect();
+        spellable.sort();
+        analyzer.speller = Speller::new(spellable);
+        analyzer.contrasts = lexicon
+            .contrasts
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .filter_map(|word| analyzer.analyze(word).into_iter().next())
+                    .map(|term| term.key)
+                    .collect()
+            })
+            .collect();
+        analyzer
+    }
+
+    /// The contrast groups of the lexicon, as term keys.
+    pub fn contrasts(&self) -> &[Vec<String>] {
+        &self.contrasts
+    }
+
+    /// The words of `text`: cleaned, split, with contractions and shorthand expanded,
+    /// possessives dropped and number suffixes spelled out ("10b" -> "10 billion").
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let cleaned = clean(text);
+        let mut words = Vec::new();
+        for token in tokenize(&cleaned) {
+            if let Some(expansion) = self.contractions.get(token) {
+                words.extend(expansion.iter().cloned());
+                continue;
+            }
+            let token = token.strip_suffix("'s").unwrap_or(token);
+            let token = if token.contains('\'') {
+                token.replace('\'', "")
+            } else {
+                token.to_string()
+            };
+            if let Some(expansion) = self.contractions.get(&token) {
+                words.extend(expansion.iter().cloned());
+                continue;
+            }
+            match self.split_number(&token) {
+                Some((number, word)) => {
+                    words.push(number.to_string());
+                    words.push(word.clone());
+                }
+                None if !token.is_empty() => words.push(token),
+                None => {}
+            }
+        }
+        words
+    }
+
+    /// The normalised form of `text`: its [`words`](Self::words) joined by single spaces.
+    /// Normalising twice changes nothing.
+    pub fn normalize(&self, text: &str) -> String {
+        self.words(text).join(" ")
+    }
+
+    /// The terms of `text`, each once, in order of first appearance.
+    pub fn analyze(&self, text: &str) -> Vec<Term> {
+        let tokens: Vec<Token> = self
+            .words(text)
+            .into_iter()
+            .map(|word| self.token(word))
+            .collect();
+        let mut terms: Vec<Term> = Vec::with_capacity(tokens.len());
+        let mut push = |term: Term| match terms
+            .iter_mut()
+            .find(|t| t.key == term.key && t.kind == term.kind)
+        {
+            Some(seen) => seen.corrected &= term.corrected,
+            None => terms.push(term),
+        };
+        let mut i = 0;
+        while i < tokens.len() {
+            if let Some(phrase) = self.phrase_at(&tokens[i..]) {
+                let span = &tokens[i..=i + phrase.rest.len()];
+                push(Term {
+                    key: phrase.key.clone(),
+                    kind: phrase.kind,
+                    corrected: span.iter().any(|t| t.corrected),
+                });
+                i += 1 + phrase.rest.len();
+                continue;
+            }
+            let token = &tokens[i];
+            if !self.stop_words.contains(&token.surface) && !self.stop_stems.contains(&token.stem) {
+                push(Term {
+                    key: token.stem.clone(),
+                    kind: TermKind::Word,
+                    corrected: token.corrected,
+                });
+            }
+            i += 1;
+        }
+        terms
+    }
+
+    /// Whether `word` (as [`words`](Self::words) gives it) is a stop word.
+    pub fn is_stop_word(&self, word: &str) -> bool {
+        self.stop_words.contains(word)
+    }
+
+    /// The vocabulary word closest to `word`, when `word` itself is unknown.
+    pub fn correction(&self, word: &str) -> Option<&str> {
+        if self.is_known(word) || self.common_words.contains(word) {
+            None
+        } else {
+            self.speller.correct(word)
+        }
+    }
+
+    fn is_known(&self, word: &str) -> bool {
+        self.known_words.contains(word)
+            || !word.chars().all(char::is_alphabetic)
+            || self.known_stems.contains(&self.stem(word))
+    }
+
+    fn token(&self, word: String) -> Token {
+        if !self.is_known(&word) && !self.common_words.contains(&word) {
+            if let Some(fixed) = self.speller.correct(&word) {
+                return Token {
+                    stem: self.stem(fixed),
+                    surface: fixed.to_string(),
+                    corrected: true,
+                };
+            }
+        }
+        Token {
+            stem: self.stem(&word),
+            surface: word,
+            corrected: false,
+        }
+    }
+
+    /// The longest phrase starting at `tokens[0]`; among equally long ones, one written
+    /// exactly as typed wins over one that only stems alike.
+    fn phrase_at(&self, tokens: &[Token]) -> Option<&Phrase> {
+        let candidates = self.phrases.get(&tokens[0].stem)?;
+        let mut matching = candidates.iter().filter(|phrase| {
+            phrase.rest.len() < tokens.len()
+                && phrase
+                    .rest
+                    .iter()
+                    .zip(&tokens[1..])
+                    .all(|(stem, token)| *stem == token.stem)
+        });
+        let first = matching.next()?;
+        let exact = |phrase: &Phrase| {
+            phrase
+                .words
+                .iter()
+                .zip(tokens)
+                .all(|(word, token)| *word == token.surface)
+        };
+        if exact(first) {
+            return Some(first);
+        }
+        matching
+            .take_while(|phrase| phrase.rest.len() == first.rest.len())
+            .find(|phrase| exact(phrase))
+            .or(Some(first))
+    }
+
+    fn stem(&self, word: &str) -> String {
+        if word.chars().all(|c| c.is_ascii_alphabetic()) {
+            self.stemmer.stem(word).into_owned()
+        } else {
+            word.to_string()
+        }
+    }
+
+    fn split_number<'a>(&'a self, token: &'a str) -> Option<(&'a str, &'a String)> {
+        let split = token.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let (number, suffix) = token.split_at(split);
+        if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        self.number_suffixes.get(suffix).map(|word| (number, word))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let mut lexicon = Lexicon {
+            stop_words: ["the", "is", "a", "what", "did", "of"]
+                .map(String::from)
+                .to_vec(),
+            ..Lexicon::default()
+        };
+        lexicon
+            .question_words
+            .insert("who".into(), vec!["who".into(), "which company".into()]);
+        lexicon
+            .question_words
+            .insert("amount".into(), vec!["how much".into()]);
+        lexicon.synonyms.insert(
+            "dod".into(),
+            vec!["pentagon".into(), "department of defense".into()],
+        );
+        lexicon
+            .synonyms
+            .insert("vp".into(), vec!["vice president".into()]);
+        lexicon
+            .contractions
+            .insert("what's".into(), "what is".into());
+        lexicon.contractions.insert("u".into(), "you".into());
+        lexicon.number_suffixes.insert("b".into(), "billion".into());
+        lexicon
+    }
+
+    fn keys(analyzer: &Analyzer, text: &str) -> Vec<String> {
+        analyzer.analyze(text).into_iter().map(|t| t.key).collect()
+    }
+
+    #[test]
+    fn phrases_match_longest_first_and_stems_unify_forms() {
+        let a = Analyzer::new(
+            &lexicon(),
+            &["who won the contract", "president"],
+            WordList::default(),
+        );
+        assert_eq!(
+            keys(&a, "Which company won the Department of Defense contracts?"),
+            ["who", "won", "dod", "contract"]
+        );
+        assert_eq!(keys(&a, "the vice president"), ["vp"]);
+        assert_eq!(keys(&a, "the president"), ["presid"]);
+    }
+
+    #[test]
+    fn an_exact_phrase_beats_one_that_only_stems_alike() {
+        let mut lexicon = lexicon();
+        lexicon
+            .synonyms
+            .insert("judge".into(), vec!["presided".into()]);
+        lexicon
+            .synonyms
+            .insert("chief".into(), vec!["president".into()]);
+        let a = Analyzer::new(&lexicon, &[""], WordList::default());
+        assert_eq!(keys(&a, "presided"), ["judge"]);
+        assert_eq!(keys(&a, "president"), ["chief"]);
+    }
+
+    #[test]
+    fn question_words_are_their_own_kind() {
+        let a = Analyzer::new(&lexicon(), &["how much"], WordList::default());
+        let terms = a.analyze("How much?");
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms[0].key, "amount");
+        assert_eq!(terms[0].kind, TermKind::Question);
+    }
+
+    #[test]
+    fn contractions_possessives_and_numbers_are_expanded() {
+        let a = Analyzer::new(&lexicon(), &[""], WordList::default());
+        assert_eq!(
+            a.words("What’s u Pentagon's $10B"),
+            ["what", "is", "you", "pentagon", "10", "billion"]
+        );
+    }
+
+    #[test]
+    fn typos_are_corrected_and_marked() {
+        let a = Analyzer::new(&lexicon(), &["microsoft contract"], WordList::default());
+        let terms = a.analyze("microsfot contract");
+        assert_eq!(terms[0].key, "microsoft");
+        assert!(terms[0].corrected);
+        assert!(!terms[1].corrected);
+    }
+
+    #[test]
+    fn common_words_are_not_corrected() {
+        let a = Analyzer::new(&lexicon(), &["start"], WordList::parse("star\n"));
+        assert_eq!(keys(&a, "star"), ["star"]);
+        assert_eq!(keys(&a, "strat"), ["start"]);
+    }
+
+    #[test]
+    fn repeated_terms_appear_once() {
+        let a = Analyzer::new(&lexicon(), &["pentagon"], WordList::default());
+        assert_eq!(keys(&a, "pentagon pentagon dod"), ["dod"]);
+    }
+
+    #[test]
+    fn normalize_is_idempotent_on_tricky_input() {
+        let a = Analyzer::new(&lexicon(), &[""], WordList::default());
+        for text in [
+            "What's <@1> **up**?",
+            "u.s. 1.76b",
+            "o'brien's",
+            "''''",
+            "<<@1>@2>",
+        ] {
+            let once = a.normalize(text);
+            assert_eq!(a.normalize(&once), once, "{text}");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Clean-up of raw message text: Discord markup, Unicode forms, case, and word splitting.
+//!
+//! Nothing here depends on the data: it is the same for every knowledge base.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Discord markup that carries no words: user, role and channel mentions, custom emoji,
+/// timestamps, slash-command mentions, @everyone / @here, and URLs.
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"<@[!&]?\d+>",                      // user and role mentions
+        r"|<#\d+>",                          // channel mentions
+        r"|<a?:\w{1,64}:\d+>",               // custom emoji
+        r"|<t:-?\d+(?::[a-zA-Z])?>",         // timestamps
+        r"|</[^<>:]{1,100}:\d+>",            // slash-command mentions
+        r"|@(?:everyone|here)\b",            // mass mentions
+        r"|<?\b(?:https?|ftp)://[^\s<>]+>?", // links
+    ))
+    .expect("the markup pattern is valid")
+});
+
+/// Masked links `[text](url)`: the text is kept, the address dropped.
+static MASKED_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[([^\]\[]{0,200})\]\(\s*<?(?:https?|ftp)://[^)\s]*>?\s*\)")
+        .expect("the link pattern is valid")
+});
+
+/// Removes Discord markup and folds the text to one canonical form: NFKC, full case
+/// folding, no combining marks or invisible characters, and one kind of apostrophe.
+/// Punctuation stays (the tokenizer splits on it).
+///
+/// ```
+/// use jedi_bot::text::clean;
+/// assert_eq!(clean("<@123> **Who** won ＪＥＤＩ?"), "  **who** won jedi?");
+/// ```
+pub fn clean(text: &str) -> String {
+    let text = if text.contains('[') {
+        MASKED_LINK.replace_all(text, "$1")
+    } else {
+        text.into()
+    };
+    let text = if text.contains('<') || text.contains("://") || text.contains('@') {
+        NOISE.replace_all(&text, " ").into_owned()
+    } else {
+        text.into_owned()
+    };
+    if text.is_ascii() {
+        return text
+            .chars()
+            .map(|c| match c {
+                '`' => '\'',
+                c if c.is_ascii_control() => ' ',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+    }
+    let folded: String = caseless::default_case_fold_str(&text.nfkc().collect::<String>());
+    folded
+        .nfkc()
+        .filter(|&c| !is_combining_mark(c) && !is_invisible(c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Characters that are invisible in text and must not split or join words: the Unicode
+/// default-ignorable code points (zero-width spaces and joiners, direction marks and
+/// overrides, variation selectors, the byte-order mark, soft hyphens, tags).
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// Splits cleaned text into words: runs of letters and digits, keeping an apostrophe
+/// between letters ("didn't") and a decimal point between digits ("1.76").
+///
+/// ```
+/// use jedi_bot::text::tokenize;
+/// let words: Vec<&str> = tokenize("didn't aws' $1.76b, u.s.").collect();
+/// assert_eq!(words, ["didn't", "aws", "1.76b", "u", "s"]);
+/// ```
+pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
+    let bytes_len = text.len();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        let joins = |pred: fn(char) -> bool| {
+            i > 0 && pred(chars[i - 1].1) && chars.get(i + 1).is_some_and(|&(_, next)| pred(next))
+        };
+        let inside = c.is_alphanumeric()
+            || (start.is_some() && c == '\'' && joins(char::is_alphanumeric))
+            || (start.is_some() && c == '.' && joins(|c| c.is_ascii_digit()));
+        match (inside, start) {
+            (true, None) => start = Some(offset),
+            (false, Some(s)) => {
+                spans.push((s, offset));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, bytes_len));
+    }
+    spans.into_iter().map(move |(s, e)| &text[s..e])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discord_markup_is_removed_but_words_are_kept() {
+        let cleaned = clean(
+            "<@!42> <@&7> <#9> <:jedi:123> <a:spin:456> <t:1600000000:R> </ask:99> @everyone \
+             ||who|| __won__ ~~the~~ `jedi` [contract](https://example.com/x) https://x.y/z?",
+        );
+        let words: Vec<&str> = tokenize(&cleaned).collect();
+        assert_eq!(words, ["who", "won", "the", "jedi", "contract"]);
+    }
+
+    #[test]
+    fn unicode_is_folded() {
+        assert_eq!(clean("ＭＩＣＲＯＳＯＦＴ"), "microsoft");
+        assert_eq!(clean("STRASSE Straße"), "strasse strasse");
+        assert_eq!(clean("Amazon’s"), "amazon's");
+        assert_eq!(clean("mi\u{200B}cro\u{200D}soft\u{202E}"), "microsoft");
+        assert_eq!(clean("m\u{0334}i\u{0334}c"), "mic");
+        assert_eq!(clean("caf\u{0065}\u{0301}"), "café");
+    }
+
+    #[test]
+    fn tokenize_keeps_inner_apostrophes_and_decimals() {
+        let words: Vec<&str> = tokenize("'quoted' it's 10.5 end. 3.").collect();
+        assert_eq!(words, ["quoted", "it's", "10.5", "end", "3"]);
+    }
+
+    #[test]
+    fn nothing_but_punctuation_gives_no_words() {
+        assert_eq!(tokenize(&clean("?!... --- ***")).count(), 0);
+        assert_eq!(tokenize("").count(), 0);
+    }
+}

@@ -1,0 +1,17 @@
+//! From raw question text to the terms the engine matches.
+//!
+//! [`clean`] and [`tokenize`] handle markup, Unicode and punctuation, the same for every
+//! knowledge base. An [`Analyzer`], built from a knowledge base's [`Lexicon`] and its own
+//! words, does the rest: contractions and shorthand, typo correction ([`Speller`], sparing the
+//! common English words of a [`WordList`]),
+//! stemming, phrases (question words and synonyms) and stop words.
+
+mod analyzer;
+mod clean;
+mod speller;
+mod wordlist;
+
+pub use analyzer::{Analyzer, Lexicon, Term, TermKind};
+pub use clean::{clean, tokenize};
+pub use speller::{Speller, LONG_WORD_LEN, MIN_WORD_LEN};
+pub use wordlist::WordList;

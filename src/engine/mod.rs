@@ -132,17 +132,9 @@ impl Engine {
             Some((entry, score, _))
                 if scores.knows_a_word && score >= t.answer && score - runner_up >= t.margin =>
             {
-                let entry = self.kb.entries()[entry].clone();
-                let related = entry
-                    .related
-                    .iter()
-                    .filter_map(|id| self.kb.entry(id).cloned())
-                    .collect();
-                Outcome::Answer(Answer {
-                    entry,
-                    score,
-                    related,
-                })
+                let id = &self.kb.entries()[entry].id;
+                let answer = self.answer_entry(id).expect("a ranked entry exists");
+                Outcome::Answer(Answer { score, ..answer })
             }
             Some((_, score, _)) if scores.knows_a_word && score >= t.suggest => {
                 let floor = t.suggest.max(score - t.suggest_window);
@@ -199,6 +191,22 @@ impl Engine {
                 })
                 .collect(),
         }
+    }
+
+    /// The answer of entry `id`, as if it had been asked exactly (a "did you mean" or
+    /// related-question button): score 1.
+    pub fn answer_entry(&self, id: &str) -> Option<Answer> {
+        let entry = self.kb.entry(id)?.clone();
+        let related = entry
+            .related
+            .iter()
+            .filter_map(|id| self.kb.entry(id).cloned())
+            .collect();
+        Some(Answer {
+            entry,
+            score: 1.0,
+            related,
+        })
     }
 
     /// The entries best matching `text`, best first, at most `limit`, whatever their

@@ -1,0 +1,311 @@
+//! Discord events that are not slash commands: messages that ask the bot something, and
+//! button clicks.
+
+use serenity::all::{
+    ComponentInteraction, Context, CreateInteractionResponse, FullEvent, Interaction, Message,
+    UserId,
+};
+
+use super::app::{App, Surface};
+use super::cooldown::Verdict;
+use super::render::{self, CustomId, Reply};
+use super::Error;
+use crate::config::Triggers;
+use crate::engine::Outcome;
+use crate::text::TermKind;
+
+/// How a message reached the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// It mentions the bot.
+    Mention,
+    /// It is in a listen channel.
+    Listen,
+    /// It starts with the prefix.
+    Prefix,
+    /// It is a direct message.
+    Direct,
+}
+
+impl Trigger {
+    fn surface(self) -> Surface {
+        match self {
+            Trigger::Mention => Surface::Mention,
+            Trigger::Listen => Surface::Listen,
+            Trigger::Prefix => Surface::Prefix,
+            Trigger::Direct => Surface::Direct,
+        }
+    }
+}
+
+/// Whether a message is addressed to the bot, and the question in it (mentions of the bot
+/// and the prefix removed). Only an explicit `<@bot>` in the text counts as a mention: a
+/// reply to the bot's own message (which pings it) is not a question.
+pub fn addressed(
+    content: &str,
+    bot: u64,
+    is_direct: bool,
+    channel: u64,
+    triggers: &Triggers,
+) -> Option<(Trigger, String)> {
+    let tags = [format!("<@{bot}>"), format!("<@!{bot}>")];
+    let strip = |text: &str| -> String {
+        let mut text = text.to_string();
+        for tag in &tags {
+            text = text.replace(tag.as_str(), " ");
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    if is_direct {
+        return triggers
+            .direct_messages
+            .then(|| (Trigger::Direct, strip(content)));
+    }
+    if !triggers.allows_channel(channel) {
+        return None;
+    }
+    if triggers.mention && tags.iter().any(|tag| content.contains(tag.as_str())) {
+        return Some((Trigger::Mention, strip(content)));
+    }
+    if let Some(prefix) = &triggers.prefix {
+        let trimmed = content.trim_start();
+        let head = trimmed.get(..prefix.len());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix)) {
+            let rest = &trimmed[prefix.len()..];
+            if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                return Some((Trigger::Prefix, strip(rest)));
+            }
+        }
+    }
+    if triggers.listen_channels.contains(&channel) {
+        return Some((Trigger::Listen, strip(content)));
+    }
+    None
+}
+
+/// Whether the bot should reply to `outcome` for a message that reached it by `trigger`.
+/// Mentions, the prefix and DMs always get a reply (a decline, at worst); in listen
+/// channels the bot speaks only when it has something: an answer, or "did you mean" for
+/// what looks like a question.
+pub fn should_reply(trigger: Trigger, outcome: &Outcome, looks_like_question: bool) -> bool {
+    match (trigger, outcome) {
+        (Trigger::Listen, Outcome::Answer(_)) => true,
+        (Trigger::Listen, Outcome::Suggestions(_)) => looks_like_question,
+        (Trigger::Listen, Outcome::NoAnswer(_)) => false,
+        _ => true,
+    }
+}
+
+/// Handles the events poise passes on.
+pub async fn on_event(
+    ctx: &Context,
+    event: &FullEvent,
+    bot: UserId,
+    app: &App,
+) -> Result<(), Error> {
+    match event {
+        FullEvent::Message { new_message } => on_message(ctx, new_message, bot, app).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(component),
+        } => on_component(ctx, component, app).await,
+        FullEvent::Ready { data_about_bot } => {
+            tracing::info!(
+                shard = data_about_bot.shard.map(|s| s.id.0),
+                guilds = data_about_bot.guilds.len(),
+                "connected to Discord as {}",
+                data_about_bot.user.name
+            );
+            Ok(())
+        }
+        FullEvent::Resume { .. } => {
+            tracing::info!("resumed the gateway session");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn on_message(ctx: &Context, message: &Message, bot: UserId, app: &App) -> Result<(), Error> {
+    if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
+        return Ok(());
+    }
+    let is_direct = message.guild_id.is_none();
+    let Some((trigger, question)) = addressed(
+        &message.content,
+        bot.get(),
+        is_direct,
+        message.channel_id.get(),
+        &app.triggers,
+    ) else {
+        return Ok(());
+    };
+    let (engine, outcome) = app.ask(&question, trigger.surface(), message.author.id.get());
+    let looks_like_question = question.contains('?')
+        || engine
+            .kb()
+            .analyzer()
+            .analyze(&question)
+            .iter()
+            .any(|t| t.kind == TermKind::Question);
+    if !should_reply(trigger, &outcome, looks_like_question) {
+        return Ok(());
+    }
+    let reply = match app.cooldown(message.author.id.get()) {
+        Verdict::Answer => render::outcome(
+            &outcome,
+            engine.kb(),
+            app.replies.style,
+            app.replies.related,
+        ),
+        Verdict::Notify { wait } => render::cooldown_notice(wait.as_secs().max(1)),
+        Verdict::Silent { .. } => return Ok(()),
+    };
+    if let Err(error) = app
+        .sender
+        .send(&ctx.http, message.channel_id, reply.into_message(message))
+        .await
+    {
+        tracing::error!(%error, channel = message.channel_id.get(), "could not send a reply");
+    }
+    Ok(())
+}
+
+async fn on_component(
+    ctx: &Context,
+    component: &ComponentInteraction,
+    app: &App,
+) -> Result<(), Error> {
+    let engine = app.answers.current();
+    let response = match CustomId::decode(&component.data.custom_id) {
+        Some(CustomId::Ask(id)) => match app.cooldown(component.user.id.get()) {
+            Verdict::Answer => match engine.answer_entry(&id) {
+                Some(answer) => {
+                    let outcome = Outcome::Answer(answer);
+                    let threshold = engine.thresholds().answer;
+                    app.record(
+                        &id,
+                        &outcome,
+                        Surface::Button,
+                        component.user.id.get(),
+                        threshold,
+                    );
+                    let reply = render::outcome(
+                        &outcome,
+                        engine.kb(),
+                        app.replies.style,
+                        app.replies.related,
+                    );
+                    CreateInteractionResponse::Message(reply.into_interaction())
+                }
+                None => expired(),
+            },
+            // An interaction must be answered: the notice is ephemeral, so no flood.
+            Verdict::Notify { wait } | Verdict::Silent { wait } => {
+                CreateInteractionResponse::Message(
+                    render::cooldown_notice(wait.as_secs().max(1)).into_interaction(),
+                )
+            }
+        },
+        Some(CustomId::Timeline { page, from, to }) => {
+            let events = engine.kb().timeline_between(from, to);
+            let reply = render::timeline_page(&events, page, from, to, engine.kb().source());
+            CreateInteractionResponse::UpdateMessage(
+                serenity::all::CreateInteractionResponseMessage::new()
+                    .embeds(reply.embed.into_iter().collect())
+                    .components(timeline_rows(reply.buttons)),
+            )
+        }
+        None => expired(),
+    };
+    component.create_response(&ctx.http, response).await?;
+    Ok(())
+}
+
+fn timeline_rows(buttons: Vec<serenity::all::CreateButton>) -> Vec<serenity::all::CreateActionRow> {
+    if buttons.is_empty() {
+        Vec::new()
+    } else {
+        vec![serenity::all::CreateActionRow::Buttons(buttons)]
+    }
+}
+
+fn expired() -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        Reply {
+            content: Some("That button no longer works; ask again with /ask.".into()),
+            ephemeral: true,
+            ..Reply::default()
+        }
+        .into_interaction(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOT: u64 = 42;
+
+    #[test]
+    fn mentions_prefix_listen_and_dms() {
+        let t = Triggers {
+            listen_channels: vec![7],
+            prefix: Some("!jedi".into()),
+            ..Triggers::default()
+        };
+        assert_eq!(
+            addressed("<@42> who won?", BOT, false, 1, &t),
+            Some((Trigger::Mention, "who won?".into()))
+        );
+        assert_eq!(
+            addressed("hey <@!42>, who won?", BOT, false, 1, &t),
+            Some((Trigger::Mention, "hey , who won?".into()))
+        );
+        assert_eq!(addressed("who won?", BOT, false, 1, &t), None);
+        assert_eq!(addressed("<@43> who won?", BOT, false, 1, &t), None);
+        assert_eq!(
+            addressed("!JEDI who won", BOT, false, 1, &t),
+            Some((Trigger::Prefix, "who won".into()))
+        );
+        assert_eq!(addressed("!jediwho", BOT, false, 1, &t), None);
+        assert_eq!(
+            addressed("who won?", BOT, false, 7, &t),
+            Some((Trigger::Listen, "who won?".into()))
+        );
+        assert_eq!(
+            addressed("who won?", BOT, true, 9, &t),
+            Some((Trigger::Direct, "who won?".into()))
+        );
+    }
+
+    #[test]
+    fn channel_control_and_switches() {
+        let t = Triggers {
+            ignored_channels: vec![1],
+            mention: true,
+            direct_messages: false,
+            ..Triggers::default()
+        };
+        assert_eq!(addressed("<@42> hi", BOT, false, 1, &t), None);
+        assert_eq!(addressed("<@42> hi", BOT, true, 1, &t), None);
+        let off = Triggers {
+            mention: false,
+            ..Triggers::default()
+        };
+        assert_eq!(addressed("<@42> hi", BOT, false, 2, &off), None);
+    }
+
+    #[test]
+    fn listen_channels_stay_quiet_without_an_answer() {
+        use crate::engine::{NoAnswer, Reason};
+        let no = Outcome::NoAnswer(NoAnswer {
+            reason: Reason::OffTopic,
+            candidates: vec![],
+        });
+        assert!(!should_reply(Trigger::Listen, &no, true));
+        assert!(should_reply(Trigger::Mention, &no, false));
+        let unsure = Outcome::Suggestions(vec![]);
+        assert!(!should_reply(Trigger::Listen, &unsure, false));
+        assert!(should_reply(Trigger::Listen, &unsure, true));
+    }
+}

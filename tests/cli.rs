@@ -1,0 +1,264 @@
+//! The command line, run as a user runs it: the built binary.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::support::{data_dir, jedi_bot};
+
+#[test]
+fn ask_answers_with_the_excerpt_and_the_credit() {
+    jedi_bot()
+        .args(["ask", "Who won the JEDI contract?"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Microsoft"))
+        .stdout(predicate::str::contains(
+            "> Microsoft was selected the vendor",
+        ))
+        .stdout(predicate::str::contains("CRN"));
+}
+
+#[test]
+fn ask_declines_off_topic_with_exit_1() {
+    jedi_bot()
+        .args(["ask", "what's the weather like in Paris tomorrow"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("can't answer"));
+}
+
+#[test]
+fn ask_json_has_exactly_the_documented_keys() {
+    let output = jedi_bot()
+        .args(["ask", "--json", "how much is the jedi contract worth"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "answer",
+            "answered",
+            "id",
+            "question",
+            "reason",
+            "score",
+            "sources",
+            "suggestions"
+        ]
+    );
+    assert_eq!(value["answered"], true);
+    assert!(value["answer"].as_str().unwrap().contains("$10 billion"));
+    assert!(value["reason"].is_null());
+    assert!(value["score"].as_f64().unwrap() > 0.0);
+    assert!(!value["sources"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn stdin_questions_are_answered_one_json_line_each_in_order() {
+    let output = jedi_bot()
+        .args(["ask", "--json"])
+        .write_stdin(
+            "who won jedi contract\n\nhow do I bake bread\r\nwhen was the jedi contract awarded\n",
+        )
+        .output()
+        .unwrap();
+    // One question was not answered: exit 1.
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "blank lines are skipped");
+    assert_eq!(lines[0]["answered"], true);
+    assert_eq!(lines[1]["answered"], false);
+    assert_eq!(lines[1]["question"], "how do I bake bread");
+    assert!(lines[1]["reason"].is_string());
+    assert_eq!(lines[2]["answered"], true);
+}
+
+#[test]
+fn stdin_with_every_question_answered_exits_0() {
+    jedi_bot()
+        .args(["ask"])
+        .write_stdin("who won jedi contract\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Microsoft"));
+}
+
+#[test]
+fn a_bad_threshold_is_an_error_with_exit_2() {
+    jedi_bot()
+        .args(["ask", "--threshold", "3", "who won"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("answer must be between 0 and 1"));
+}
+
+#[test]
+fn check_passes_on_the_repository_data() {
+    jedi_bot()
+        .args(["check", "--data"])
+        .arg(data_dir())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ok: ").and(predicate::str::contains("entries")));
+    jedi_bot().arg("check").assert().code(0);
+}
+
+#[test]
+fn timeline_is_in_order_and_filters_by_year() {
+    let all = jedi_bot().arg("timeline").output().unwrap();
+    let text = String::from_utf8(all.stdout).unwrap();
+    let first = text.find("October 2018").expect("the 2018 protest");
+    let award = text.find("October 2019").expect("the award");
+    assert!(first < award);
+    let later = jedi_bot()
+        .args(["timeline", "--from", "2019"])
+        .output()
+        .unwrap();
+    let later = String::from_utf8(later.stdout).unwrap();
+    assert!(!later.contains("October 2018"));
+    assert!(later.contains("October 2019"));
+}
+
+#[test]
+fn quote_finds_by_speaker_and_by_words() {
+    jedi_bot()
+        .args(["quote", "brad smith"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("machines have started a war"))
+        .stdout(predicate::str::contains("direct quote"));
+    jedi_bot()
+        .args(["quote", "withdraw from the conversation"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("tech sector"));
+    jedi_bot().args(["quote", "zebras"]).assert().code(1);
+}
+
+#[test]
+fn export_is_the_whole_knowledge_base_as_json() {
+    let output = jedi_bot().arg("export").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let entries = value["entries"].as_array().unwrap();
+    assert!(entries.len() >= 30);
+    for entry in entries {
+        for key in ["id", "questions", "answer", "sources"] {
+            assert!(!entry[key].is_null(), "{key} in {entry}");
+        }
+    }
+    assert!(!value["timeline"].as_array().unwrap().is_empty());
+    assert!(!value["quotes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn eval_prints_the_scores_and_failures() {
+    let set = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        set.path(),
+        "{\"q\": \"who won the jedi contract\", \"must\": [\"microsoft\"]}\n\
+         {\"q\": \"who won the jedi contract\", \"must\": [\"zzz\"]}\n\
+         {\"q\": \"how do i bake bread\", \"none\": true}\n",
+    )
+    .unwrap();
+    jedi_bot()
+        .args(["eval"])
+        .arg(set.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("on-topic: 2 questions, correct 1"))
+        .stdout(predicate::str::contains("wrong 1"))
+        .stdout(predicate::str::contains(
+            "off-topic: 1 questions, declined 1",
+        ))
+        .stdout(predicate::str::contains("[Wrong]"));
+}
+
+#[test]
+fn a_missing_data_directory_is_reported_and_refused() {
+    jedi_bot()
+        .args(["ask", "--data", "/no/such/dir", "who won"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/no/such/dir/qa.toml: cannot read the file",
+        ));
+}
+
+#[test]
+fn run_without_a_config_or_token_explains_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    jedi_bot()
+        .current_dir(dir.path())
+        .arg("run")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read config.toml"));
+    std::fs::write(dir.path().join("config.toml"), "[discord]\n").unwrap();
+    jedi_bot()
+        .current_dir(dir.path())
+        .arg("run")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DISCORD_TOKEN"));
+    std::fs::write(dir.path().join("config.toml"), "[discord]\nshards = 3\n").unwrap();
+    jedi_bot()
+        .current_dir(dir.path())
+        .env("DISCORD_TOKEN", "abc.def")
+        .arg("run")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("config.toml:2:10"));
+}
+
+#[test]
+fn unanswered_summarises_a_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(
+        &log,
+        "{\"time\":\"2026-01-01T00:00:00Z\",\"question\":\"q1\",\"outcome\":\"off_topic\",\"candidates\":[]}\n",
+    )
+    .unwrap();
+    jedi_bot()
+        .args(["unanswered", "--log"])
+        .arg(&log)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 logged questions"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    // `jedi-bot export | head -c 10`: the reader goes away early.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jedi-bot"))
+        .arg("export")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buffer = [0u8; 10];
+    std::io::Read::read_exact(&mut stdout, &mut buffer).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,148 @@
+//! The real `jedi-bot run` process, pointed at a fake Discord.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::fake_discord::FakeDiscord;
+
+/// A token nobody could mistake for anything else: tests grep logs for it.
+pub const TOKEN: &str = "MTEwMDAwMDAwMDEwMDAwMDAwMQ.FAKE-TOKEN.do-not-log-me-0123456789";
+
+/// Settings of one bot run (rendered into its config.toml).
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    pub cooldown_seconds: u64,
+    pub listen_channels: Vec<u64>,
+    pub data_dir: Option<PathBuf>,
+    pub owners: Vec<u64>,
+    pub send_retries: u32,
+    pub request_timeout_seconds: u64,
+    pub style: &'static str,
+    pub log_level: &'static str,
+}
+
+impl Default for BotSettings {
+    fn default() -> Self {
+        BotSettings {
+            cooldown_seconds: 0,
+            listen_channels: Vec::new(),
+            data_dir: None,
+            owners: Vec::new(),
+            send_retries: 3,
+            request_timeout_seconds: 15,
+            style: "embed",
+            log_level: "info",
+        }
+    }
+}
+
+/// A running bot; killed when dropped.
+pub struct BotProcess {
+    child: Child,
+    pub dir: tempfile::TempDir,
+}
+
+impl BotProcess {
+    /// Writes a config for `fake` and starts `jedi-bot run`.
+    pub fn start(fake: &FakeDiscord, settings: BotSettings) -> BotProcess {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let data_dir = settings
+            .data_dir
+            .as_ref()
+            .map(|d| format!("data_dir = {:?}\n", d.display().to_string()))
+            .unwrap_or_default();
+        let config = format!(
+            "[discord]\n\
+             proxy_url = {proxy:?}\n\
+             guild_id = {guild}\n\
+             owners = {owners:?}\n\
+             send_retries = {retries}\n\
+             request_timeout_seconds = {timeout}\n\
+             [triggers]\n\
+             listen_channels = {listen:?}\n\
+             [replies]\n\
+             cooldown_seconds = {cooldown}\n\
+             style = {style:?}\n\
+             [engine]\n\
+             {data_dir}\
+             [logging]\n\
+             level = {level:?}\n\
+             unanswered_log = {log:?}\n",
+            proxy = fake.proxy_url(),
+            guild = FakeDiscord::GUILD_ID,
+            owners = settings.owners,
+            retries = settings.send_retries,
+            timeout = settings.request_timeout_seconds,
+            listen = settings.listen_channels,
+            cooldown = settings.cooldown_seconds,
+            style = settings.style,
+            level = settings.log_level,
+            log = dir.path().join("unanswered.jsonl").display().to_string(),
+        );
+        let config_path = dir.path().join("config.toml");
+        std::fs::write(&config_path, config).unwrap();
+        let stderr = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
+        let child = Command::new(assert_cmd::cargo::cargo_bin("jedi-bot"))
+            .arg("run")
+            .arg("--config")
+            .arg(&config_path)
+            .env("DISCORD_TOKEN", TOKEN)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("jedi-bot starts");
+        BotProcess { child, dir }
+    }
+
+    /// What the bot logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// The unanswered-question log.
+    pub fn unanswered(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("unanswered.jsonl")).unwrap_or_default()
+    }
+
+    /// Sends a Unix signal (e.g. `libc::SIGHUP`) to the bot.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill(2) on our own child's pid, with a valid signal number.
+        let result = unsafe { libc::kill(self.child.id() as i32, signal) };
+        assert_eq!(result, 0, "kill failed");
+    }
+
+    /// Waits up to `timeout` for the process to exit; its exit code, or None if it runs on.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Waits until the log contains `text`.
+    pub async fn wait_for_log(&self, text: &str, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.log().contains(text) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,14 @@
+//! Integration tests: one test binary, one module per surface.
+//!
+//! - `cli`: the built `jedi-bot` binary (ask, --json, stdin, exit codes, the other commands).
+//! - `check`: `jedi-bot check` on broken copies of the data, each reporting file:line.
+//! - `quality`: the engine against the question sets, with enforced floors.
+//! - `properties`: proptest; no input panics, outputs stay within Discord's limits.
+//! - `discord`: the real bot against a fake Discord on loopback.
+
+mod check;
+mod cli;
+mod discord;
+mod properties;
+mod quality;
+mod support;

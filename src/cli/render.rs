@@ -99,7 +99,10 @@ pub fn text(outcome: &Outcome, kb: &KnowledgeBase) -> String {
         Outcome::NoAnswer(no) => {
             out.push_str(&wording::decline(no.reason, kb.source()));
             out.push('\n');
-            if no.reason == Reason::NotCovered {
+            if let Some(gap) = &no.gap {
+                out.push_str(&gap.answer);
+                out.push('\n');
+            } else if no.reason == Reason::NotCovered {
                 if let Some(near) = no.candidates.first() {
                     out.push_str(&format!(
                         "The closest question I can answer: {}\n",

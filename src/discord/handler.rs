@@ -301,6 +301,7 @@ mod tests {
         let no = Outcome::NoAnswer(NoAnswer {
             reason: Reason::OffTopic,
             candidates: vec![],
+            gap: None,
         });
         assert!(!should_reply(Trigger::Listen, &no, true));
         assert!(should_reply(Trigger::Mention, &no, false));

@@ -136,7 +136,26 @@ pub fn outcome(outcome: &Outcome, kb: &KnowledgeBase, style: ReplyStyle, related
     match outcome {
         Outcome::Answer(answer) => self::answer(answer, kb.source(), style, related),
         Outcome::Suggestions(candidates) => suggestions(candidates),
-        Outcome::NoAnswer(no) => decline(no.reason, kb.source()),
+        Outcome::NoAnswer(no) => match &no.gap {
+            Some(gap) => {
+                let related: Vec<CreateButton> = gap
+                    .related
+                    .iter()
+                    .filter_map(|id| kb.entry(id))
+                    .take(related.min(limits::BUTTONS_PER_ROW))
+                    .map(|r| ask_button(&r.id, r.title()))
+                    .collect();
+                Reply {
+                    content: Some(truncate(
+                        &format!("{} {}", gap.answer, wording::decline(no.reason, kb.source())),
+                        limits::MESSAGE_CONTENT,
+                    )),
+                    buttons: related,
+                    ..Reply::default()
+                }
+            }
+            None => decline(no.reason, kb.source()),
+        },
     }
 }
 

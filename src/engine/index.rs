@@ -34,6 +34,10 @@ pub const KIND_MISMATCH_PENALTY: f32 = 0.6;
 /// A phrasing naming one thing of a contrast group (say, one company) while the question
 /// names another of the group, and not the phrasing's, scores this much.
 pub const CONTRAST_PENALTY: f32 = 0.6;
+/// A gap entry (a question the article does not answer) scores this much of what it
+/// otherwise would: it wins only when the question asks for the missing detail, not on a
+/// tie with an entry that answers.
+pub const GAP_PRIOR: f32 = 0.9;
 /// When a question asks no kind of fact (a yes/no question, a few keywords), a phrasing
 /// that does ask one ("when ...") scores this much of what it otherwise would.
 pub const UNASKED_KIND_PENALTY: f32 = 0.92;
@@ -54,6 +58,8 @@ struct Phrasing {
     weight: f32,
     /// Whether the phrasing asks a kind of fact.
     asks_kind: bool,
+    /// Whether the phrasing belongs to a gap entry.
+    gap: bool,
     /// (contrast group, term) for each contrast term the phrasing names.
     contrasts: Vec<(u32, TermId)>,
 }
@@ -142,6 +148,7 @@ impl Index {
                     position: position as u32,
                     weight: 0.0,
                     asks_kind,
+                    gap: !entry.covered,
                     contrasts,
                 });
                 phrasing_terms.push(ids);
@@ -284,6 +291,9 @@ impl Index {
             }
             if contradicts(&info.contrasts, &asked_contrasts) {
                 score *= CONTRAST_PENALTY;
+            }
+            if info.gap {
+                score *= GAP_PRIOR;
             }
             match &mut best[entry] {
                 Some((s, p)) => {

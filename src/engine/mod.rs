@@ -12,7 +12,7 @@ mod thresholds;
 use std::sync::Arc;
 
 pub use index::{
-    BAG_CREDIT, CONTRAST_PENALTY, CORRECTED_CREDIT, KIND_MISMATCH_PENALTY,
+    BAG_CREDIT, CONTRAST_PENALTY, CORRECTED_CREDIT, GAP_PRIOR, KIND_MISMATCH_PENALTY,
     PHRASING_COVERAGE_EXPONENT, QUESTION_KIND_WEIGHT, UNASKED_KIND_PENALTY, UNKNOWN_WORD_FACTOR,
 };
 pub use outcome::{Answer, Candidate, NoAnswer, Outcome, Reason};
@@ -124,29 +124,58 @@ impl Engine {
             return Outcome::NoAnswer(NoAnswer {
                 reason: Reason::Empty,
                 candidates: Vec::new(),
+                gap: None,
             });
         }
+        let covered = |&&(entry, _, _): &&(usize, f32, usize)| self.kb.entries()[entry].covered;
         let top = scores.ranked.first().copied();
         let runner_up = scores.ranked.get(1).map_or(0.0, |&(_, s, _)| s);
+        let near_misses = || scores.ranked.iter().filter(covered).take(NEAR_MISSES).map(candidate).collect();
+        let clear_winner = |entry: usize, score: f32| {
+            score - runner_up >= t.margin
+                || scores
+                    .ranked
+                    .iter()
+                    .skip(1)
+                    .take_while(|&&(_, s, _)| score - s < t.margin)
+                    .all(|&(other, _, _)| self.kin(entry, other))
+        };
         match top {
             Some((entry, score, _))
-                if scores.knows_a_word && score >= t.answer && score - runner_up >= t.margin =>
+                if scores.knows_a_word && score >= t.answer && clear_winner(entry, score) =>
             {
-                let id = &self.kb.entries()[entry].id;
-                let answer = self.answer_entry(id).expect("a ranked entry exists");
+                let entry = &self.kb.entries()[entry];
+                if !entry.covered {
+                    return Outcome::NoAnswer(NoAnswer {
+                        reason: Reason::NotCovered,
+                        candidates: near_misses(),
+                        gap: Some(entry.clone()),
+                    });
+                }
+                let answer = self.answer_entry(&entry.id).expect("a ranked entry exists");
                 Outcome::Answer(Answer { score, ..answer })
             }
-            Some((_, score, _)) if scores.knows_a_word && score >= t.suggest => {
+            Some((entry, score, _)) if scores.knows_a_word && score >= t.suggest => {
                 let floor = t.suggest.max(score - t.suggest_window);
-                Outcome::Suggestions(
-                    scores
-                        .ranked
-                        .iter()
-                        .take_while(|&&(_, s, _)| s >= floor)
-                        .take(t.max_suggestions)
-                        .map(candidate)
-                        .collect(),
-                )
+                let choices: Vec<Candidate> = scores
+                    .ranked
+                    .iter()
+                    .take_while(|&&(_, s, _)| s >= floor)
+                    .filter(covered)
+                    .take(t.max_suggestions)
+                    .map(candidate)
+                    .collect();
+                let top_entry = &self.kb.entries()[entry];
+                if choices.is_empty() || !top_entry.covered {
+                    // The best match is a known gap: say so rather than offer weaker guesses.
+                    Outcome::NoAnswer(NoAnswer {
+                        reason: Reason::NotCovered,
+                        candidates: near_misses(),
+                        gap: (!top_entry.covered).then(|| top_entry.clone()),
+                    })
+                } else {
+                    Outcome::Suggestions(choices)
+                }
             }
             _ => Outcome::NoAnswer(NoAnswer {
                 reason: if scores.known_share >= NOT_COVERED_SHARE {
@@ -154,12 +183,8 @@ impl Engine {
                 } else {
                     Reason::OffTopic
                 },
-                candidates: scores
-                    .ranked
-                    .iter()
-                    .take(NEAR_MISSES)
-                    .map(candidate)
-                    .collect(),
+                candidates: near_misses(),
+                gap: None,
             }),
         }
     }
@@ -193,10 +218,26 @@ impl Engine {
         }
     }
 
+    /// Whether two entries are close kin: one lists the other as related, or they rest on
+    /// an excerpt in common. When the best match's only close rivals are its kin, the
+    /// engine answers with it (the kin are offered as related questions) instead of
+    /// asking "did you mean".
+    fn kin(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (&self.kb.entries()[a], &self.kb.entries()[b]);
+        a.covered
+            && b.covered
+            && (a.related.contains(&b.id)
+                || b.related.contains(&a.id)
+                || a.sources.iter().any(|s| b.sources.contains(s)))
+    }
+
     /// The answer of entry `id`, as if it had been asked exactly (a "did you mean" or
-    /// related-question button): score 1.
+    /// related-question button): score 1. `None` for an unknown id or a gap.
     pub fn answer_entry(&self, id: &str) -> Option<Answer> {
         let entry = self.kb.entry(id)?.clone();
+        if !entry.covered {
+            return None;
+        }
         let related = entry
             .related
             .iter()
@@ -209,8 +250,8 @@ impl Engine {
         })
     }
 
-    /// The entries best matching `text`, best first, at most `limit`, whatever their
-    /// score: for autocomplete. Empty text lists the entries in data order.
+    /// The answerable entries best matching `text`, best first, at most `limit`, whatever
+    /// their score: for autocomplete. Empty text lists the entries in data order.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<Candidate> {
         let terms = self.kb.analyzer().analyze(text);
         if terms.is_empty() {
@@ -218,6 +259,7 @@ impl Engine {
                 .kb
                 .entries()
                 .iter()
+                .filter(|entry| entry.covered)
                 .take(limit)
                 .map(|entry| Candidate {
                     entry: entry.clone(),
@@ -229,6 +271,7 @@ impl Engine {
             .score(&terms)
             .ranked
             .into_iter()
+            .filter(|&(entry, _, _)| self.kb.entries()[entry].covered)
             .take(limit)
             .map(|(entry, score, _)| Candidate {
                 entry: self.kb.entries()[entry].clone(),

@@ -43,6 +43,9 @@ pub struct NoAnswer {
     pub reason: Reason,
     /// The best few matches anyway (for the curators' log), best first; maybe empty.
     pub candidates: Vec<Candidate>,
+    /// The gap entry the question matched, when the data knows the article leaves this
+    /// out: its answer says what is missing.
+    pub gap: Option<Arc<Entry>>,
 }
 
 /// Why a question has no answer.

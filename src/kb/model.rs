@@ -15,6 +15,10 @@ pub struct Entry {
     pub sources: Vec<String>,
     /// Ids of entries worth asking next.
     pub related: Vec<String>,
+    /// False for a gap: a question people ask about the story that the article does not
+    /// answer. Its `answer` then says what the article leaves out, and the bot declines
+    /// ("not covered") with that explanation instead of answering.
+    pub covered: bool,
 }
 
 impl Entry {

@@ -60,6 +60,8 @@ struct RawEntry {
     sources: List,
     #[serde(default)]
     related: Vec<Text>,
+    #[serde(default = "yes")]
+    covered: bool,
 }
 
 #[derive(Deserialize)]
@@ -567,6 +569,7 @@ impl Checker<'_> {
                 answer,
                 sources,
                 related: raw.related.iter().map(|r| r.get_ref().clone()).collect(),
+                covered: raw.covered,
             });
         }
         for (raw, entry) in raw.entry.iter().zip(&entries) {

@@ -331,12 +331,19 @@ impl Index {
     }
 }
 
-/// Whether a phrasing names one thing of a contrast group while the question names
-/// another of that group and not the phrasing's.
+/// Whether, for some contrast group, the phrasing and the question both name members of
+/// it but not one in common ("amazon's ceo" against "microsoft's ceo"; "trump and bezos"
+/// against "bezos" is fine).
 fn contradicts(phrasing: &[(u32, TermId)], question: &[(u32, TermId)]) -> bool {
-    phrasing.iter().any(|&(group, term)| {
-        let mut named = question.iter().filter(|(g, _)| *g == group).peekable();
-        named.peek().is_some() && !named.any(|&(_, t)| t == term)
+    phrasing.iter().any(|&(group, _)| {
+        let in_question = question.iter().filter(|(g, _)| *g == group);
+        let mut shared = false;
+        let mut named = false;
+        for &(_, term) in in_question {
+            named = true;
+            shared |= phrasing.contains(&(group, term));
+        }
+        named && !shared
     })
 }
 
@@ -345,12 +352,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn contrast_needs_another_member_and_not_the_same_one() {
+    fn contrast_needs_another_member_and_none_in_common() {
         let phrasing = [(0, 1)];
         assert!(contradicts(&phrasing, &[(0, 2)]));
         assert!(!contradicts(&phrasing, &[(0, 2), (0, 1)]));
         assert!(!contradicts(&phrasing, &[(1, 2)]));
         assert!(!contradicts(&phrasing, &[]));
         assert!(!contradicts(&[], &[(0, 2)]));
+        // A phrasing naming two people fits a question naming one of them.
+        assert!(!contradicts(&[(0, 1), (0, 2)], &[(0, 2)]));
     }
 }

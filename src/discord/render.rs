@@ -147,7 +147,11 @@ pub fn outcome(outcome: &Outcome, kb: &KnowledgeBase, style: ReplyStyle, related
                     .collect();
                 Reply {
                     content: Some(truncate(
-                        &format!("{} {}", gap.answer, wording::decline(no.reason, kb.source())),
+                        &format!(
+                            "{} {}",
+                            gap.answer,
+                            wording::decline(no.reason, kb.source())
+                        ),
                         limits::MESSAGE_CONTENT,
                     )),
                     buttons: related,

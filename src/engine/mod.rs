@@ -130,7 +130,15 @@ impl Engine {
         let covered = |&&(entry, _, _): &&(usize, f32, usize)| self.kb.entries()[entry].covered;
         let top = scores.ranked.first().copied();
         let runner_up = scores.ranked.get(1).map_or(0.0, |&(_, s, _)| s);
-        let near_misses = || scores.ranked.iter().filter(covered).take(NEAR_MISSES).map(candidate).collect();
+        let near_misses = || {
+            scores
+                .ranked
+                .iter()
+                .filter(covered)
+                .take(NEAR_MISSES)
+                .map(candidate)
+                .collect()
+        };
         let clear_winner = |entry: usize, score: f32| {
             score - runner_up >= t.margin
                 || scores

@@ -48,6 +48,9 @@ pub enum DataSource {
     Embedded,
     /// A data directory holding the same files (a curator's working copy).
     Dir(PathBuf),
+    /// Files held in memory, by file name (for tests and fuzzing); a missing one is a
+    /// problem like a missing file.
+    Memory(std::sync::Arc<Vec<(String, Vec<u8>)>>),
 }
 
 impl DataSource {
@@ -62,6 +65,7 @@ impl std::fmt::Display for DataSource {
         match self {
             DataSource::Embedded => write!(f, "the embedded data"),
             DataSource::Dir(dir) => write!(f, "{}", dir.display()),
+            DataSource::Memory(_) => write!(f, "the data in memory"),
         }
     }
 }
@@ -93,23 +97,37 @@ impl DataFiles {
                     })
                     .collect(),
             }),
-            DataSource::Dir(dir) => {
-                let mut files = Vec::new();
-                let mut problems = Vec::new();
-                for name in FILE_NAMES {
-                    let path = dir.join(name);
-                    let display = path.display().to_string();
-                    match read_text(&path) {
-                        Ok(text) => files.push(DataFile { display, text }),
-                        Err(problem) => problems.push(problem),
-                    }
-                }
-                if problems.is_empty() {
-                    Ok(DataFiles { files })
-                } else {
-                    Err(Problems(problems))
-                }
-            }
+            DataSource::Dir(dir) => collect(FILE_NAMES.iter().map(|name| {
+                let path = dir.join(name);
+                let display = path.display().to_string();
+                let bytes = std::fs::read(&path).map_err(|e| Problem {
+                    file: display.clone(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot read the file: {e}"),
+                })?;
+                Ok(DataFile {
+                    text: utf8(bytes, &display)?,
+                    display,
+                })
+            })),
+            DataSource::Memory(memory) => collect(FILE_NAMES.iter().map(|name| {
+                let display = format!("data/{name}");
+                let bytes = memory
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, bytes)| bytes.clone())
+                    .ok_or_else(|| Problem {
+                        file: display.clone(),
+                        line: None,
+                        column: None,
+                        message: "cannot read the file: it is missing".to_string(),
+                    })?;
+                Ok(DataFile {
+                    text: utf8(bytes, &display)?,
+                    display,
+                })
+            })),
         }
     }
 
@@ -123,14 +141,23 @@ impl DataFiles {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, Problem> {
-    let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Problem {
-        file: display.clone(),
-        line: None,
-        column: None,
-        message: format!("cannot read the file: {e}"),
-    })?;
+/// Every file, or every problem reading them.
+fn collect(files: impl Iterator<Item = Result<DataFile, Problem>>) -> Result<DataFiles, Problems> {
+    let (files, problems): (Vec<_>, Vec<_>) = files.partition(Result::is_ok);
+    if problems.is_empty() {
+        Ok(DataFiles {
+            files: files.into_iter().map(Result::unwrap).collect(),
+        })
+    } else {
+        Err(Problems(
+            problems.into_iter().map(|p| p.unwrap_err()).collect(),
+        ))
+    }
+}
+
+/// The text of a file, or a problem at the first byte that is not UTF-8.
+fn utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
+    let display = display.to_string();
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -154,11 +181,16 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.txt");
-        std::fs::write(&path, b"ok\nab\xffcd").unwrap();
-        let problem = read_text(&path).unwrap_err();
+        let problem = utf8(b"ok\nab\xffcd".to_vec(), "x.txt").unwrap_err();
         assert_eq!((problem.line, problem.column), (Some(2), Some(3)));
+    }
+
+    #[test]
+    fn memory_sources_report_missing_files() {
+        let source =
+            DataSource::Memory(std::sync::Arc::new(vec![("qa.toml".into(), b"".to_vec())]));
+        let problems = DataFiles::read(&source).unwrap_err();
+        assert_eq!(problems.len(), FILE_NAMES.len() - 1);
     }
 
     #[test]

@@ -5,71 +5,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::bot_process::{BotProcess, BotSettings, TOKEN};
+use crate::support::bot_process::{
+    assert_no_pings, embed_text, interaction_reply, mention, start, BotProcess, BotSettings, BOT,
+    QUIET, TOKEN, WAIT,
+};
 use crate::support::fake_discord::{FakeDiscord, MessageSpec};
-
-const WAIT: Duration = Duration::from_secs(20);
-const QUIET: Duration = Duration::from_millis(700);
-const BOT: u64 = FakeDiscord::BOT_USER_ID;
-
-/// A fake Discord and a bot connected to it, commands registered.
-async fn start(settings: BotSettings) -> (FakeDiscord, BotProcess) {
-    let fake = FakeDiscord::start().await;
-    let bot = BotProcess::start(&fake, settings);
-    assert!(
-        fake.wait_for_ready(WAIT).await,
-        "no READY; log:\n{}",
-        bot.log()
-    );
-    assert!(
-        fake.wait_for_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-            .await
-            .is_some(),
-        "no command registration; log:\n{}",
-        bot.log()
-    );
-    (fake, bot)
-}
-
-fn mention(content: &str) -> MessageSpec {
-    MessageSpec {
-        mentions: vec![BOT],
-        ..MessageSpec::new(
-            FakeDiscord::CHANNEL_ID,
-            FakeDiscord::USER_ID,
-            format!("<@{BOT}> {content}"),
-        )
-    }
-}
-
-fn embed_text(body: &Value) -> String {
-    body["embeds"].to_string()
-}
-
-/// The allowed_mentions every reply must carry: nobody pinged.
-fn assert_no_pings(body: &Value) {
-    let mentions = &body["allowed_mentions"];
-    assert_eq!(mentions["parse"], json!([]), "{body}");
-    assert_eq!(mentions["users"], json!([]), "{body}");
-    assert_eq!(mentions["roles"], json!([]), "{body}");
-    assert_eq!(mentions["replied_user"], json!(false), "{body}");
-}
-
-/// The data of the last callback or follow-up of an interaction.
-async fn interaction_reply(
-    fake: &FakeDiscord,
-    handle: &crate::support::fake_discord::InteractionHandle,
-) -> Value {
-    let start = std::time::Instant::now();
-    while start.elapsed() < WAIT {
-        let responses = fake.interaction_responses(handle);
-        if let Some(last) = responses.iter().rev().find(|r| r["type"] != json!(5)) {
-            return last.clone();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no interaction response for {handle:?}");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_registers_the_commands_in_the_guild() {

@@ -5,10 +5,12 @@
 //! - `quality`: the engine against the question sets, with enforced floors.
 //! - `properties`: proptest; no input panics, outputs stay within Discord's limits.
 //! - `discord`: the real bot against a fake Discord on loopback.
+//! - `faults`: the bot under gateway and REST faults, load, and hostile input.
 
 mod check;
 mod cli;
 mod discord;
+mod faults;
 mod properties;
 mod quality;
 mod support;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::fake_discord::FakeDiscord;
+use serde_json::{json, Value};
+
+use super::fake_discord::{FakeDiscord, InteractionHandle, MessageSpec};
 
 /// A token nobody could mistake for anything else: tests grep logs for it.
 pub const TOKEN: &str = "MTEwMDAwMDAwMDEwMDAwMDAwMQ.FAKE-TOKEN.do-not-log-me-0123456789";
@@ -145,4 +147,64 @@ impl Drop for BotProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+pub const WAIT: Duration = Duration::from_secs(20);
+pub const QUIET: Duration = Duration::from_millis(700);
+pub const BOT: u64 = FakeDiscord::BOT_USER_ID;
+
+/// A fake Discord and a bot connected to it, commands registered.
+pub async fn start(settings: BotSettings) -> (FakeDiscord, BotProcess) {
+    let fake = FakeDiscord::start().await;
+    let bot = BotProcess::start(&fake, settings);
+    assert!(
+        fake.wait_for_ready(WAIT).await,
+        "no READY; log:\n{}",
+        bot.log()
+    );
+    assert!(
+        fake.wait_for_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+            .await
+            .is_some(),
+        "no command registration; log:\n{}",
+        bot.log()
+    );
+    (fake, bot)
+}
+
+pub fn mention(content: &str) -> MessageSpec {
+    MessageSpec {
+        mentions: vec![BOT],
+        ..MessageSpec::new(
+            FakeDiscord::CHANNEL_ID,
+            FakeDiscord::USER_ID,
+            format!("<@{BOT}> {content}"),
+        )
+    }
+}
+
+pub fn embed_text(body: &Value) -> String {
+    body["embeds"].to_string()
+}
+
+/// The allowed_mentions every reply must carry: nobody pinged.
+pub fn assert_no_pings(body: &Value) {
+    let mentions = &body["allowed_mentions"];
+    assert_eq!(mentions["parse"], json!([]), "{body}");
+    assert_eq!(mentions["users"], json!([]), "{body}");
+    assert_eq!(mentions["roles"], json!([]), "{body}");
+    assert_eq!(mentions["replied_user"], json!(false), "{body}");
+}
+
+/// The data of the last callback or follow-up of an interaction.
+pub async fn interaction_reply(fake: &FakeDiscord, handle: &InteractionHandle) -> Value {
+    let start = std::time::Instant::now();
+    while start.elapsed() < WAIT {
+        let responses = fake.interaction_responses(handle);
+        if let Some(last) = responses.iter().rev().find(|r| r["type"] != json!(5)) {
+            return last.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no interaction response for {handle:?}");
 }

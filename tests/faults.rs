@@ -1,0 +1,529 @@
+//! Holding up under faults, load and hostile input: the real bot against a fake Discord
+//! that breaks on purpose. Like real Discord, the fake replays on RESUME the events
+//! dispatched while the bot was away, so "answered exactly once" is checkable.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::bot_process::{
+    interaction_reply, mention, start, BotProcess, BotSettings, BOT, QUIET, TOKEN, WAIT,
+};
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, Fault, MessageSpec};
+
+/// The id a reply refers to (its `message_reference.message_id`).
+fn reference(body: &Value) -> Option<u64> {
+    let id = &body["message_reference"]["message_id"];
+    id.as_u64()
+        .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn channel_of(body: &Value) -> Option<u64> {
+    let id = &body["channel_id"];
+    id.as_u64()
+        .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// Sends a mention question from `user` in `channel`; returns its message id (replies are
+/// matched to questions by the message they reply to; `_n` only numbers the calls).
+fn ask(fake: &FakeDiscord, channel: u64, user: u64, _n: usize) -> u64 {
+    fake.send_message(MessageSpec {
+        channel_id: channel,
+        author_id: user,
+        ..mention("who won the jedi contract?")
+    })
+}
+
+/// Waits until each question (id -> channel) has a reply, then a little longer, and
+/// checks each got exactly one, in its own channel.
+async fn assert_answered_once(
+    fake: &FakeDiscord,
+    questions: &HashMap<u64, u64>,
+    timeout: Duration,
+    bot: &BotProcess,
+) {
+    let start = Instant::now();
+    loop {
+        let answered = fake
+            .messages_sent()
+            .iter()
+            .filter_map(reference)
+            .filter(|id| questions.contains_key(id))
+            .count();
+        if answered >= questions.len() {
+            break;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "{answered} of {} questions answered after {timeout:?}; log tail:\n{}",
+            questions.len(),
+            tail(&bot.log())
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(QUIET).await;
+    let mut replies: HashMap<u64, usize> = HashMap::new();
+    for body in fake.messages_sent() {
+        if let Some(id) = reference(&body).filter(|id| questions.contains_key(id)) {
+            *replies.entry(id).or_default() += 1;
+            assert_eq!(
+                channel_of(&body),
+                questions.get(&id).copied(),
+                "reply in the wrong channel: {body}"
+            );
+        }
+    }
+    let missing: Vec<_> = questions
+        .keys()
+        .filter(|id| !replies.contains_key(id))
+        .collect();
+    let doubled: Vec<_> = replies.iter().filter(|(_, &n)| n > 1).collect();
+    assert!(
+        missing.is_empty() && doubled.is_empty(),
+        "missing {missing:?}, answered twice {doubled:?}"
+    );
+}
+
+fn tail(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+/// Questions before, during and after each fault that the bot resumes from: every one is
+/// answered exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resumable_gateway_faults_lose_and_repeat_nothing() {
+    let (fake, bot) = start(BotSettings::default()).await;
+    let mut questions = HashMap::new();
+    let channel = FakeDiscord::CHANNEL_ID;
+    let mut n = 0;
+    let faults = [
+        "tcp drop",
+        "close 1000",
+        "close 4000",
+        "op 7 reconnect",
+        "op 9 resumable",
+    ];
+    for fault in faults {
+        for _ in 0..5 {
+            n += 1;
+            questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+        }
+        let resumes = fake.resume_count();
+        match fault {
+            "tcp drop" => fake.drop_connection().await,
+            "close 1000" => fake.close(1000).await,
+            "close 4000" => fake.close(4000).await,
+            "op 7 reconnect" => fake.send_reconnect().await,
+            _ => fake.send_invalid_session(true).await,
+        };
+        // Questions sent while the bot is away are queued and replayed on RESUME.
+        for _ in 0..5 {
+            n += 1;
+            questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+        }
+        assert!(
+            fake.wait_for_resumed(resumes + 1, WAIT).await,
+            "{fault}: no RESUME; log:\n{}",
+            tail(&bot.log())
+        );
+        assert_answered_once(&fake, &questions, WAIT, &bot).await;
+    }
+    assert_eq!(
+        fake.identify_count(),
+        1,
+        "every fault was resumed, none re-identified"
+    );
+}
+
+/// An invalid session that cannot be resumed, and a heartbeat never acknowledged, make
+/// the bot identify again (serenity waits about 5 s): still nothing lost or repeated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_that_force_a_new_session_lose_nothing() {
+    let fake = FakeDiscord::start_with(FakeConfig {
+        heartbeat_interval: Duration::from_millis(400),
+        ..FakeConfig::default()
+    })
+    .await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    let channel = FakeDiscord::CHANNEL_ID;
+    let mut questions = HashMap::new();
+    for n in 0..5 {
+        questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+    }
+    fake.send_invalid_session(false).await;
+    for n in 5..10 {
+        questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+    }
+    assert!(
+        fake.wait_for_identify(2, Duration::from_secs(30)).await,
+        "{}",
+        tail(&bot.log())
+    );
+    assert_answered_once(&fake, &questions, Duration::from_secs(30), &bot).await;
+
+    fake.set_heartbeat_ack(false);
+    for n in 10..15 {
+        questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+    }
+    assert!(
+        fake.wait_for_identify(3, Duration::from_secs(30)).await,
+        "{}",
+        tail(&bot.log())
+    );
+    fake.set_heartbeat_ack(true);
+    for n in 15..20 {
+        questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, n), channel);
+    }
+    assert_answered_once(&fake, &questions, Duration::from_secs(30), &bot).await;
+}
+
+/// Payloads that are not JSON, events serenity does not know, and events with required
+/// fields missing are skipped; the bot keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_gateway_payloads_are_skipped() {
+    let (fake, bot) = start(BotSettings::default()).await;
+    fake.send_raw_dispatch("{this is not json").await;
+    fake.send_raw_dispatch("\u{0}\u{1}binary-ish").await;
+    fake.send_dispatch(
+        "SOMETHING_DISCORD_ADDED_LATER",
+        json!({"x": 1}),
+        Some(FakeDiscord::GUILD_ID),
+    );
+    fake.send_dispatch(
+        "MESSAGE_CREATE",
+        json!({"id": "1", "content": "<@1> who won"}),
+        Some(FakeDiscord::GUILD_ID),
+    );
+    fake.send_dispatch(
+        "INTERACTION_CREATE",
+        json!({"id": "2", "type": 2}),
+        Some(FakeDiscord::GUILD_ID),
+    );
+    let mut questions = HashMap::new();
+    questions.insert(
+        ask(&fake, FakeDiscord::CHANNEL_ID, FakeDiscord::USER_ID, 1),
+        FakeDiscord::CHANNEL_ID,
+    );
+    assert_answered_once(&fake, &questions, WAIT, &bot).await;
+}
+
+/// A 500 or 502 on a reply is retried with backoff and delivered once; a reply that keeps
+/// failing is given up after the configured retries and logged, and the bot goes on; a
+/// REST call that hangs times out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_server_errors_are_retried_a_bounded_number_of_times() {
+    let (fake, bot) = start(BotSettings {
+        send_retries: 3,
+        request_timeout_seconds: 2,
+        ..BotSettings::default()
+    })
+    .await;
+    let channel = FakeDiscord::CHANNEL_ID;
+    let post = format!("/channels/{channel}/messages");
+
+    fake.set_rest_fault(Fault::new(&post, 500).method("POST").times(1));
+    fake.set_rest_fault(Fault::new(&post, 502).method("POST").times(1));
+    let mut questions = HashMap::new();
+    questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, 1), channel);
+    assert_answered_once(&fake, &questions, WAIT, &bot).await;
+    let attempts = fake
+        .requests()
+        .iter()
+        .filter(|r| r.is_message_post())
+        .count();
+    assert_eq!(attempts, 3, "two failures, then the delivery");
+
+    fake.set_rest_fault(Fault::new(&post, 500).method("POST").times(100));
+    let lost = ask(&fake, channel, FakeDiscord::USER_ID, 2);
+    assert!(
+        bot.wait_for_log("could not send a reply", WAIT).await,
+        "{}",
+        tail(&bot.log())
+    );
+    let attempts_for_lost = fake
+        .requests()
+        .iter()
+        .filter(|r| r.is_message_post())
+        .count()
+        - 3;
+    assert_eq!(
+        attempts_for_lost, 4,
+        "one try and three retries, then it gives up"
+    );
+    fake.clear_rest_faults();
+    let _ = lost;
+
+    fake.set_rest_fault(Fault::hang(&post).method("POST").times(1));
+    let started = Instant::now();
+    ask(&fake, channel, FakeDiscord::USER_ID, 3);
+    while bot.log().matches("could not send a reply").count() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "the hanging call did not time out: {}",
+            tail(&bot.log())
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "it waited for the 2 s timeout"
+    );
+
+    let mut questions = HashMap::new();
+    questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, 4), channel);
+    assert_answered_once(&fake, &questions, WAIT, &bot).await;
+}
+
+/// Behind a REST proxy (serenity's ratelimiter off), a 429 comes back as an error: the
+/// bot's own retry delivers the reply once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_behind_the_proxy_is_retried_and_delivered_once() {
+    let (fake, bot) = start(BotSettings::default()).await;
+    let channel = FakeDiscord::CHANNEL_ID;
+    fake.set_rest_fault(
+        Fault::rate_limited(format!("/channels/{channel}/messages"), 0.2)
+            .method("POST")
+            .times(1),
+    );
+    let mut questions = HashMap::new();
+    questions.insert(ask(&fake, channel, FakeDiscord::USER_ID, 1), channel);
+    assert_answered_once(&fake, &questions, WAIT, &bot).await;
+}
+
+/// With serenity's own ratelimiter on (no proxy; the fake serves TLS as discord.com), a
+/// 429 with Retry-After is waited out by serenity and the reply is delivered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_the_ratelimiter_on_is_retried_and_delivered_once() {
+    let fake = FakeDiscord::start_tls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\nguild_id = {}\n[replies]\ncooldown_seconds = 0\n[logging]\nunanswered_log = \"\"\n",
+        FakeDiscord::GUILD_ID
+    );
+    let config = jedi_bot::config::Config::parse(&config, "test", Some(TOKEN.to_string())).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let options = jedi_bot::discord::Options {
+        http_client: Some(fake.reqwest_client()),
+        shutdown: Some(stopped),
+    };
+    let bot = tokio::spawn(jedi_bot::discord::run(config, options));
+    assert!(fake.wait_for_ready(WAIT).await, "no READY over TLS");
+    assert!(fake.requests().iter().all(|r| r
+        .headers
+        .get("host")
+        .is_some_and(|h| h.starts_with("discord.com"))));
+    let channel = FakeDiscord::CHANNEL_ID;
+    fake.set_rest_fault(
+        Fault::rate_limited(format!("/channels/{channel}/messages"), 0.5)
+            .method("POST")
+            .times(1),
+    );
+    let id = ask(&fake, channel, FakeDiscord::USER_ID, 1);
+    let sent = fake.wait_for_messages_sent(1, WAIT).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(reference(&sent[0]), Some(id));
+    tokio::time::sleep(QUIET).await;
+    let posts: Vec<u16> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.is_message_post())
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(posts, [429, 200], "one rate-limited try, one delivery");
+    let _ = stop.send(());
+    let code = tokio::time::timeout(Duration::from_secs(10), bot)
+        .await
+        .expect("shuts down")
+        .unwrap()
+        .unwrap();
+    assert_eq!(code, 0);
+    drop(dir);
+}
+
+/// 10,000 mention questions in bursts, from several channels and users, cooldown off:
+/// each is answered exactly once, in its channel, to its message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_questions_in_bursts_are_each_answered_once() {
+    let (fake, bot) = start(BotSettings::default()).await;
+    let channels = [
+        FakeDiscord::CHANNEL_ID,
+        555_000_000_000_000_011,
+        555_000_000_000_000_012,
+        555_000_000_000_000_013,
+    ];
+    let mut questions = HashMap::new();
+    let mut n = 0;
+    for _burst in 0..20 {
+        for _ in 0..500 {
+            let channel = channels[n % channels.len()];
+            let user = 900_000_000_000_000_000 + (n % 25) as u64;
+            questions.insert(ask(&fake, channel, user, n), channel);
+            n += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(questions.len(), 10_000);
+    assert_answered_once(&fake, &questions, Duration::from_secs(240), &bot).await;
+}
+
+/// 200 `/ask` at once: every interaction is answered within Discord's 3-second window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_slash_asks_at_once_are_answered_within_three_seconds() {
+    let fake = FakeDiscord::start_with(FakeConfig {
+        interaction_deadline: Some(Duration::from_secs(3)),
+        ..FakeConfig::default()
+    })
+    .await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    assert!(fake
+        .wait_for_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+        .await
+        .is_some());
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            fake.send_command(
+                "ask",
+                json!([{"name": "question", "type": 3, "value": format!("how much is jedi worth {i}")}]),
+                800_000_000_000_000_000 + i,
+            )
+        })
+        .collect();
+    for handle in &handles {
+        let reply = interaction_reply(&fake, handle).await;
+        assert_eq!(reply["type"], 4, "{reply}");
+        let calls = fake.interaction_calls(handle);
+        assert!(
+            calls.iter().all(|c| c.status == 204 || c.status == 200),
+            "late or refused: {calls:?}"
+        );
+    }
+}
+
+/// Mentions of everyone, roles and hundreds of users, and markdown, never ping anybody and
+/// are never echoed raw.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mention_and_markdown_injection_never_pings() {
+    let (fake, _bot) = start(BotSettings::default()).await;
+    let users: Vec<u64> = (0..300).map(|i| 700_000_000_000_000_000 + i).collect();
+    let flood: String = users.iter().map(|u| format!("<@{u}> ")).collect();
+    fake.send_message(MessageSpec {
+        mentions: [vec![BOT], users.clone()].concat(),
+        mention_everyone: true,
+        mention_roles: vec![5, 6],
+        ..MessageSpec::new(
+            FakeDiscord::CHANNEL_ID,
+            FakeDiscord::USER_ID,
+            format!("<@{BOT}> @everyone @here <@&5> {flood} **who** won ||the|| `jedi` contract?"),
+        )
+    });
+    let handle = fake.send_command(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "@everyone <@&5> <@1> [x](https://evil.example) **who won jedi**"}]),
+        FakeDiscord::USER_ID,
+    );
+    let sent = fake.wait_for_messages_sent(1, WAIT).await;
+    let reply = interaction_reply(&fake, &handle).await;
+    for body in [&sent[0], &reply["data"]] {
+        crate::support::bot_process::assert_no_pings(body);
+        let text = body.to_string();
+        for raw in ["@everyone", "@here", "<@&5>", "<@1>", "](https://evil"] {
+            assert!(!text.contains(raw), "{raw} echoed raw: {text}");
+        }
+    }
+}
+
+/// A recognisable token never appears in the bot's output, across a run full of errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_never_appears_in_the_logs() {
+    let fake = FakeDiscord::start().await;
+    let mut bot = BotProcess::start(
+        &fake,
+        BotSettings {
+            log_level: "trace",
+            send_retries: 1,
+            ..BotSettings::default()
+        },
+    );
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    let channel = FakeDiscord::CHANNEL_ID;
+    fake.set_rest_fault(
+        Fault::new(format!("/channels/{channel}/messages"), 500)
+            .method("POST")
+            .times(10),
+    );
+    ask(&fake, channel, FakeDiscord::USER_ID, 1);
+    fake.send_raw_dispatch("{broken").await;
+    assert!(bot.wait_for_log("could not send a reply", WAIT).await);
+    fake.set_reject_token(true);
+    fake.close(4004).await;
+    let code = tokio::task::spawn_blocking(move || {
+        let code = bot.wait_exit(Duration::from_secs(15));
+        (code, bot)
+    })
+    .await
+    .unwrap();
+    let (code, bot) = code;
+    assert_eq!(code, Some(2));
+    let log = bot.log();
+    assert!(log.len() > 1000, "trace logging ran: {} bytes", log.len());
+    assert!(!log.contains(TOKEN), "the token leaked");
+    assert!(!log.contains(&TOKEN[..24]), "part of the token leaked");
+}
+
+/// Reloads (good and bad edits) while questions pour in: none is dropped or doubled, and
+/// the bad edit never replaces the good data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reloading_under_load_drops_no_question() {
+    let data = crate::support::data_copy();
+    let (fake, bot) = start(BotSettings {
+        data_dir: Some(data.path().to_path_buf()),
+        ..BotSettings::default()
+    })
+    .await;
+    let channel = FakeDiscord::CHANNEL_ID;
+    let good = std::fs::read_to_string(data.path().join("qa.toml")).unwrap();
+    let mut questions = HashMap::new();
+    for round in 0..6 {
+        for i in 0..50 {
+            questions.insert(
+                ask(&fake, channel, FakeDiscord::USER_ID, round * 50 + i),
+                channel,
+            );
+        }
+        let bad = round % 2 == 1;
+        if bad {
+            std::fs::write(data.path().join("qa.toml"), "[[entry]]\nid = 3\n").unwrap();
+        } else {
+            std::fs::write(data.path().join("qa.toml"), &good).unwrap();
+        }
+        let reloads = |log: &str| {
+            log.matches("reload refused").count() + log.matches("reloaded the data").count()
+        };
+        let before = reloads(&bot.log());
+        bot.signal(libc::SIGHUP);
+        // The next round's questions go out while this reload runs.
+        for i in 0..50 {
+            questions.insert(
+                ask(&fake, channel, FakeDiscord::USER_ID, 1000 + round * 50 + i),
+                channel,
+            );
+        }
+        let started = Instant::now();
+        while reloads(&bot.log()) == before {
+            assert!(started.elapsed() < WAIT, "no reload; {}", tail(&bot.log()));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert_answered_once(&fake, &questions, Duration::from_secs(60), &bot).await;
+    let log = bot.log();
+    assert!(log.contains("reload refused"), "{}", tail(&log));
+    assert!(log.contains("reloaded the data (SIGHUP)"), "{}", tail(&log));
+    assert!(fake
+        .messages_sent()
+        .iter()
+        .all(|m| m.to_string().contains("Microsoft")));
+}

@@ -74,6 +74,8 @@ pub(crate) struct Scores {
     pub knows_a_word: bool,
     /// Share of the question's word weight the data knows, 0 to 1.
     pub known_share: f32,
+    /// The weight of the question's terms the data knows (words and question kinds).
+    pub known_weight: f32,
     /// Whether the question had any word at all after analysis.
     pub has_words: bool,
 }
@@ -229,6 +231,7 @@ impl Index {
         let mut has_words = false;
         let mut asked: u64 = 0;
         let mut asks_kind = false;
+        let mut known_weight = 0.0f32;
         let mut direct = vec![0.0f32; self.phrasings.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut bag = vec![0.0f32; self.entry_kinds.len()];
@@ -253,6 +256,7 @@ impl Index {
                 }
             }
             let Some(id) = id else { continue };
+            known_weight += weight;
             let credited = weight
                 * if term.corrected {
                     CORRECTED_CREDIT
@@ -321,6 +325,7 @@ impl Index {
             } else {
                 0.0
             },
+            known_weight,
             has_words,
         }
     }

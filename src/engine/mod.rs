@@ -67,6 +67,12 @@ impl std::fmt::Display for Explanation {
 /// A question that is mostly words the data knows, with no good match, is "on the story
 /// but not covered"; below this share of known word weight it is "off the story".
 pub const NOT_COVERED_SHARE: f32 = 0.5;
+/// A question whose known terms weigh less than this (a lone frequent word: "microsoft?",
+/// "what was microsoft told?") is too vague to answer outright, unless it is one of the
+/// data's phrasings word for word ("what is jedi?"): it gets "did you mean" at best.
+pub const MIN_ANSWER_EVIDENCE: f32 = 1.6;
+/// A score this high means the question reads exactly as one of the phrasings.
+pub const EXACT_MATCH: f32 = 0.999;
 /// How many near misses a [`NoAnswer`] keeps for the curators' log.
 pub const NEAR_MISSES: usize = 3;
 
@@ -150,7 +156,9 @@ impl Engine {
         };
         match top {
             Some((entry, score, _))
-                if scores.knows_a_word && score >= t.answer && clear_winner(entry, score) =>
+                if (scores.known_weight >= MIN_ANSWER_EVIDENCE || score >= EXACT_MATCH)
+                    && score >= t.answer
+                    && clear_winner(entry, score) =>
             {
                 let entry = &self.kb.entries()[entry];
                 if !entry.covered {

@@ -42,6 +42,8 @@ struct RawVocabulary {
     number_suffixes: BTreeMap<String, Text>,
     #[serde(default)]
     contrasts: Vec<Spanned<Vec<Text>>>,
+    #[serde(default)]
+    relative_pronouns: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -286,6 +288,11 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
             problems.push(file.at(&group.span(), "a contrast group needs at least two words"));
         }
     }
+    lexicon.relative_pronouns = raw
+        .relative_pronouns
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
     lexicon.contrasts = raw
         .contrasts
         .into_iter()

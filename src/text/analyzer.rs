@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
-use super::{clean, tokenize, Speller, WordList};
+use super::{clean, tokenize, tokenize_marked, Speller, WordList};
 
 /// The vocabulary a knowledge base gives its analyser (the data's `vocabulary.toml`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -23,6 +23,9 @@ pub struct Lexicon {
     /// Groups of words naming different things of one sort (two companies, several
     /// people): a phrasing naming one of a group does not fit a question naming another.
     pub contrasts: Vec<Vec<String>>,
+    /// Question words that, right after a noun, start a relative clause rather than ask
+    /// ("the judge who halted it"): there they ask nothing.
+    pub relative_pronouns: Vec<String>,
 }
 
 /// What a term of an analysed question is.
@@ -62,6 +65,8 @@ struct Token {
     surface: String,
     stem: String,
     corrected: bool,
+    /// First word of a clause (see [`tokenize_marked`]).
+    starts_clause: bool,
 }
 
 /// A knowledge base's vocabulary compiled for reading questions.
@@ -81,6 +86,7 @@ pub struct Analyzer {
     common_words: WordList,
     /// The contrast groups, as term keys.
     contrasts: Vec<Vec<String>>,
+    relative_pronouns: HashSet<String>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -125,6 +131,7 @@ impl Analyzer {
             speller: Speller::default(),
             common_words,
             contrasts: Vec::new(),
+            relative_pronouns: HashSet::new(),
         };
         for (from, to) in &lexicon.contractions {
             let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
@@ -140,6 +147,9 @@ impl Analyzer {
         }
         for word in &lexicon.stop_words {
             analyzer.stop_words.extend(analyzer.words(word));
+        }
+        for word in &lexicon.relative_pronouns {
+            analyzer.relative_pronouns.extend(analyzer.words(word));
         }
         analyzer.stop_stems = analyzer
             .stop_words
@@ -227,11 +237,26 @@ impl Analyzer {
     /// The words of `text`: cleaned, split, with contractions and shorthand expanded,
     /// possessives dropped and number suffixes spelled out ("10b" -> "10 billion").
     pub fn words(&self, text: &str) -> Vec<String> {
+        self.marked_words(text)
+            .into_iter()
+            .map(|(word, _)| word)
+            .collect()
+    }
+
+    /// [`words`](Self::words), each with whether it starts a clause.
+    fn marked_words(&self, text: &str) -> Vec<(String, bool)> {
         let cleaned = clean(text);
         let mut words = Vec::new();
-        for token in tokenize(&cleaned) {
+        for (token, starts_clause) in tokenize_marked(&cleaned) {
+            let mut push = |word: String, first: &mut bool| {
+                words.push((word, *first));
+                *first = false;
+            };
+            let mut first = starts_clause;
             if let Some(expansion) = self.contractions.get(token) {
-                words.extend(expansion.iter().cloned());
+                for word in expansion {
+                    push(word.clone(), &mut first);
+                }
                 continue;
             }
             let token = token.strip_suffix("'s").unwrap_or(token);
@@ -241,15 +266,17 @@ impl Analyzer {
                 token.to_string()
             };
             if let Some(expansion) = self.contractions.get(&token) {
-                words.extend(expansion.iter().cloned());
+                for word in expansion {
+                    push(word.clone(), &mut first);
+                }
                 continue;
             }
             match self.split_number(&token) {
                 Some((number, word)) => {
-                    words.push(number.to_string());
-                    words.push(word.clone());
+                    push(number.to_string(), &mut first);
+                    push(word.clone(), &mut first);
                 }
-                None if !token.is_empty() => words.push(token),
+                None if !token.is_empty() => push(token, &mut first),
                 None => {}
             }
         }
@@ -265,9 +292,9 @@ impl Analyzer {
     /// The terms of `text`, each once, in order of first appearance.
     pub fn analyze(&self, text: &str) -> Vec<Term> {
         let tokens: Vec<Token> = self
-            .words(text)
+            .marked_words(text)
             .into_iter()
-            .map(|word| self.token(word))
+            .map(|(word, starts_clause)| self.token(word, starts_clause))
             .collect();
         let mut terms: Vec<Term> = Vec::with_capacity(tokens.len());
         let mut push = |term: Term| match terms
@@ -281,6 +308,10 @@ impl Analyzer {
         while i < tokens.len() {
             if let Some(phrase) = self.phrase_at(&tokens[i..]) {
                 let span = &tokens[i..=i + phrase.rest.len()];
+                if phrase.kind == TermKind::Question && self.is_relative(&tokens, i) {
+                    i += 1 + phrase.rest.len();
+                    continue;
+                }
                 push(Term {
                     key: phrase.key.clone(),
                     kind: phrase.kind,
@@ -290,7 +321,7 @@ impl Analyzer {
                 continue;
             }
             let token = &tokens[i];
-            if !self.stop_words.contains(&token.surface) && !self.stop_stems.contains(&token.stem) {
+            if !self.is_stop(token) {
                 push(Term {
                     key: token.stem.clone(),
                     kind: TermKind::Word,
@@ -300,6 +331,20 @@ impl Analyzer {
             i += 1;
         }
         terms
+    }
+
+    /// Whether the question word at `tokens[i]` starts a relative clause: it is a relative
+    /// pronoun, in the middle of a clause, right after a word that carries meaning.
+    fn is_relative(&self, tokens: &[Token], i: usize) -> bool {
+        let token = &tokens[i];
+        i > 0
+            && !token.starts_clause
+            && self.relative_pronouns.contains(&token.surface)
+            && !self.is_stop(&tokens[i - 1])
+    }
+
+    fn is_stop(&self, token: &Token) -> bool {
+        self.stop_words.contains(&token.surface) || self.stop_stems.contains(&token.stem)
     }
 
     /// Whether `word` (as [`words`](Self::words) gives it) is a stop word.
@@ -322,13 +367,14 @@ impl Analyzer {
             || self.known_stems.contains(&self.stem(word))
     }
 
-    fn token(&self, word: String) -> Token {
+    fn token(&self, word: String, starts_clause: bool) -> Token {
         if !self.is_known(&word) && !self.common_words.contains(&word) {
             if let Some(fixed) = self.speller.correct(&word) {
                 return Token {
                     stem: self.stem(fixed),
                     surface: fixed.to_string(),
                     corrected: true,
+                    starts_clause,
                 };
             }
         }
@@ -336,6 +382,7 @@ impl Analyzer {
             stem: self.stem(&word),
             surface: word,
             corrected: false,
+            starts_clause,
         }
     }
 
@@ -392,7 +439,7 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         let mut lexicon = Lexicon {
-            stop_words: ["the", "is", "a", "what", "did", "of"]
+            stop_words: ["the", "is", "a", "what", "did", "of", "it", "you", "know"]
                 .map(String::from)
                 .to_vec(),
             ..Lexicon::default()
@@ -449,6 +496,20 @@ mod tests {
         let a = Analyzer::new(&lexicon, &[""], WordList::default());
         assert_eq!(keys(&a, "presided"), ["judge"]);
         assert_eq!(keys(&a, "president"), ["chief"]);
+    }
+
+    #[test]
+    fn a_relative_pronoun_after_a_noun_asks_nothing() {
+        let mut lexicon = lexicon();
+        lexicon.relative_pronouns = vec!["who".into()];
+        let a = Analyzer::new(&lexicon, &["the judge", "halted"], WordList::default());
+        assert_eq!(keys(&a, "the judge who halted it"), ["judg", "halt"]);
+        assert_eq!(keys(&a, "who halted it"), ["who", "halt"]);
+        assert_eq!(
+            keys(&a, "the judge? who halted it"),
+            ["judg", "who", "halt"]
+        );
+        assert_eq!(keys(&a, "did you know who halted it"), ["who", "halt"]);
     }
 
     #[test]

@@ -90,10 +90,22 @@ fn is_invisible(c: char) -> bool {
 /// assert_eq!(words, ["didn't", "aws", "1.76b", "u", "s"]);
 /// ```
 pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
-    let bytes_len = text.len();
+    tokenize_marked(text).into_iter().map(|(word, _)| word)
+}
+
+/// Like [`tokenize`], and says of each word whether it starts a clause: it is the first
+/// word, or punctuation that ends a clause (`. ? ! ; : ,` or a line break) comes before it.
+///
+/// ```
+/// use jedi_bot::text::tokenize_marked;
+/// let words = tokenize_marked("jedi? who won, the firm");
+/// assert_eq!(words, [("jedi", true), ("who", true), ("won", false), ("the", true), ("firm", false)]);
+/// ```
+pub fn tokenize_marked(text: &str) -> Vec<(&str, bool)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut spans = Vec::new();
+    let mut words = Vec::new();
     let mut start: Option<usize> = None;
+    let mut clause_start = true;
     for (i, &(offset, c)) in chars.iter().enumerate() {
         let joins = |pred: fn(char) -> bool| {
             i > 0 && pred(chars[i - 1].1) && chars.get(i + 1).is_some_and(|&(_, next)| pred(next))
@@ -104,16 +116,20 @@ pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
         match (inside, start) {
             (true, None) => start = Some(offset),
             (false, Some(s)) => {
-                spans.push((s, offset));
+                words.push((&text[s..offset], clause_start));
+                clause_start = false;
                 start = None;
             }
             _ => {}
         }
+        if !inside && matches!(c, '.' | '?' | '!' | ';' | ':' | ',' | '\n') {
+            clause_start = true;
+        }
     }
     if let Some(s) = start {
-        spans.push((s, bytes_len));
+        words.push((&text[s..], clause_start));
     }
-    spans.into_iter().map(move |(s, e)| &text[s..e])
+    words
 }
 
 #[cfg(test)]

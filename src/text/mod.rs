@@ -12,6 +12,6 @@ mod speller;
 mod wordlist;
 
 pub use analyzer::{Analyzer, Lexicon, Term, TermKind};
-pub use clean::{clean, tokenize};
+pub use clean::{clean, tokenize, tokenize_marked};
 pub use speller::{Speller, LONG_WORD_LEN, MIN_WORD_LEN};
 pub use wordlist::WordList;

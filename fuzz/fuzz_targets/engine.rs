@@ -37,16 +37,48 @@ fn score_ok(score: f32) -> bool {
     score.is_finite() && (0.0..=1.0).contains(&score)
 }
 
+/// Whether `text` holds a user, role or channel mention Discord would resolve:
+/// `<@id>`, `<@!id>`, `<@&id>`, `<#id>`.
+fn has_mention(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|i| {
+        let rest = &bytes[i..];
+        let after = if rest.starts_with(b"<@!") || rest.starts_with(b"<@&") {
+            &rest[3..]
+        } else if rest.starts_with(b"<@") || rest.starts_with(b"<#") {
+            &rest[2..]
+        } else {
+            return false;
+        };
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && after.get(digits) == Some(&b'>')
+    })
+}
+
 /// What `escape_user_text` returns must never ping anyone, nor break the line.
 fn check_escaped(text: &str, max: usize) {
     let escaped = render::escape_user_text(text, max);
     let n = escaped.chars().count();
     assert!(n <= max, "escape_user_text({max}) gave {n} characters");
-    for ping in ["@everyone", "@here", "<@"] {
+    for ping in ["@everyone", "@here"] {
         assert!(
             !escaped.contains(ping),
             "escape_user_text left {ping:?} in {escaped:?}"
         );
+    }
+    assert!(
+        !has_mention(&escaped),
+        "escape_user_text left a mention in {escaped:?}"
+    );
+    // Every '@' is followed by a zero-width space (or is cut off at the end).
+    let chars: Vec<char> = escaped.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '@' {
+            assert!(
+                matches!(chars.get(i + 1), Some('\u{200B}') | Some('…')),
+                "escape_user_text left a bare '@' in {escaped:?}"
+            );
+        }
     }
     assert!(
         !escaped.chars().any(|c| c == '\n' || c == '\r'),

@@ -1,18 +1,18 @@
-//! The inverted index of every phrasing, and how a question is scored against it.
+//! The index of every phrasing, and how a question is scored against it.
 //!
 //! Each entry's phrasings are analysed into terms once, and so are its answer and source
-//! excerpts (the entry's "bag" of terms). A question's terms are looked up in the index,
-//! so only phrasings sharing a term with the question are ever scored: the cost grows with
-//! the question and the phrasings it touches, not with the size of the data.
+//! excerpts (the entry's "bag" of terms). A phrasing's score is the share of the
+//! question's weight it explains times the share of its own weight the question covers
+//! (to [`PHRASING_COVERAGE_EXPONENT`]). A question term the phrasing lacks but its
+//! entry's bag has (another phrasing, the answer, an excerpt) is explained at
+//! [`BAG_CREDIT`]. Term weights are inverse entry frequencies.
 //!
-//! A phrasing's score is the share of the question's weight it explains times the share
-//! of its own weight the question covers (to [`PHRASING_COVERAGE_EXPONENT`]). A question
-//! term the phrasing lacks but its entry's bag has (another phrasing, the answer, an
-//! excerpt) is explained at [`BAG_CREDIT`]. Term weights are inverse entry frequencies.
+//! A question's terms are looked up in the index, so only phrasings sharing a term with
+//! the question are ever scored: the cost grows with the question and the phrasings it
+//! touches, not with the size of the data.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
-
-use std::collections::HashMap;
 
 use crate::kb::Entry;
 use crate::text::{Analyzer, Term, TermKind};
@@ -51,17 +51,26 @@ type TermId = u32;
 
 #[derive(Debug)]
 struct Phrasing {
+    /// Its entry.
     entry: u32,
+    /// Its terms, sorted.
+    terms: Vec<TermId>,
     /// Position among the entry's phrasings.
     position: u32,
     /// Sum of the weights of the phrasing's terms.
     weight: f32,
     /// Whether the phrasing asks a kind of fact.
     asks_kind: bool,
-    /// Whether the phrasing belongs to a gap entry.
-    gap: bool,
     /// (contrast group, term) for each contrast term the phrasing names.
     contrasts: Vec<(u32, TermId)>,
+}
+
+#[derive(Debug)]
+struct IndexedEntry {
+    /// Bit i set: some phrasing of the entry asks question kind i.
+    kinds: u64,
+    /// A gap (a question the article does not answer).
+    gap: bool,
 }
 
 /// How a question scored against the index.
@@ -80,7 +89,7 @@ pub(crate) struct Scores {
     pub has_words: bool,
 }
 
-/// Every phrasing of every entry, indexed by term.
+/// Every phrasing of every entry, indexed.
 #[derive(Debug)]
 pub(crate) struct Index {
     words: HashMap<String, TermId>,
@@ -91,8 +100,7 @@ pub(crate) struct Index {
     /// Term -> entries whose bag has it.
     bag_postings: Vec<Vec<u32>>,
     phrasings: Vec<Phrasing>,
-    /// Bit i set: some phrasing of the entry asks question kind i.
-    entry_kinds: Vec<u64>,
+    entries: Vec<IndexedEntry>,
     /// Term id of a question kind -> its bit.
     kind_bits: HashMap<TermId, u64>,
     /// Term id -> the contrast group it belongs to.
@@ -101,18 +109,23 @@ pub(crate) struct Index {
 }
 
 impl Index {
-    /// Indexes the phrasings, answers and excerpts of `entries`.
-    pub fn build(analyzer: &Analyzer, entries: &[Arc<Entry>]) -> Index {
+    /// Indexes the phrasings (as analysed: `phrasing_terms[entry][phrasing]`), answers and
+    /// excerpts of `entries`.
+    pub fn build(
+        analyzer: &Analyzer,
+        entries: &[Arc<Entry>],
+        phrasing_terms: &[Vec<Vec<Term>>],
+    ) -> Index {
         let mut index = Index {
-            words: HashMap::new(),
-            kinds: HashMap::new(),
+            words: HashMap::default(),
+            kinds: HashMap::default(),
             weights: Vec::new(),
             postings: Vec::new(),
             bag_postings: Vec::new(),
             phrasings: Vec::new(),
-            entry_kinds: vec![0; entries.len()],
-            kind_bits: HashMap::new(),
-            contrast_groups: HashMap::new(),
+            entries: Vec::with_capacity(entries.len()),
+            kind_bits: HashMap::default(),
+            contrast_groups: HashMap::default(),
             unknown_weight: 0.0,
         };
         for (group, keys) in analyzer.contrasts().iter().enumerate() {
@@ -125,39 +138,40 @@ impl Index {
                 index.contrast_groups.insert(id, group as u32);
             }
         }
-        let mut phrasing_terms: Vec<Vec<TermId>> = Vec::new();
         for (entry_index, entry) in entries.iter().enumerate() {
+            let mut kinds = 0u64;
             let mut bag: Vec<TermId> = Vec::new();
-            for (position, phrasing) in entry.questions.iter().enumerate() {
-                let terms = analyzer.analyze(phrasing);
+            for (position, terms) in phrasing_terms[entry_index].iter().enumerate() {
                 let mut ids = Vec::with_capacity(terms.len());
                 let mut asks_kind = false;
-                for term in &terms {
+                for term in terms {
                     let id = index.intern(term);
                     if term.kind == TermKind::Question {
                         asks_kind = true;
                         let next_bit = 1u64 << (index.kind_bits.len() as u32).min(63);
-                        let bit = *index.kind_bits.entry(id).or_insert(next_bit);
-                        index.entry_kinds[entry_index] |= bit;
+                        kinds |= *index.kind_bits.entry(id).or_insert(next_bit);
                     }
-                    index.postings[id as usize].push(index.phrasings.len() as u32);
-                    bag.push(id);
                     ids.push(id);
                 }
+                ids.sort_unstable();
+                ids.dedup();
+                for &id in &ids {
+                    index.postings[id as usize].push(index.phrasings.len() as u32);
+                }
+                bag.extend(&ids);
                 let contrasts = index.contrasts_of(&ids);
                 index.phrasings.push(Phrasing {
                     entry: entry_index as u32,
+                    terms: ids,
                     position: position as u32,
                     weight: 0.0,
                     asks_kind,
-                    gap: !entry.covered,
                     contrasts,
                 });
-                phrasing_terms.push(ids);
             }
             let texts = std::iter::once(&entry.answer).chain(&entry.sources);
             for text in texts {
-                for term in analyzer.analyze(text) {
+                for term in analyzer.analyze_exact(text) {
                     if term.kind == TermKind::Word {
                         bag.push(index.intern(&term));
                     }
@@ -168,6 +182,10 @@ impl Index {
             for id in bag {
                 index.bag_postings[id as usize].push(entry_index as u32);
             }
+            index.entries.push(IndexedEntry {
+                kinds,
+                gap: !entry.covered,
+            });
         }
         let n = entries.len().max(1) as f32;
         index.weights = index
@@ -179,8 +197,9 @@ impl Index {
             index.weights[id as usize] = QUESTION_KIND_WEIGHT;
         }
         index.unknown_weight = (1.0 + n).ln() * UNKNOWN_WORD_FACTOR;
-        for (phrasing, ids) in index.phrasings.iter_mut().zip(&phrasing_terms) {
-            phrasing.weight = ids.iter().map(|&id| index.weights[id as usize]).sum();
+        let weights = &index.weights;
+        for phrasing in &mut index.phrasings {
+            phrasing.weight = phrasing.terms.iter().map(|&id| weights[id as usize]).sum();
         }
         index
     }
@@ -193,7 +212,7 @@ impl Index {
         if let Some(&id) = map.get(&term.key) {
             return id;
         }
-        let id = self.postings.len() as TermId;
+        let id = self.bag_postings.len() as TermId;
         map.insert(term.key.clone(), id);
         self.postings.push(Vec::new());
         self.bag_postings.push(Vec::new());
@@ -227,14 +246,14 @@ impl Index {
         let mut question_weight = 0.0f32;
         let mut word_weight = 0.0f32;
         let mut known_word_weight = 0.0f32;
-        let mut knows_a_word = false;
+        let mut known_weight = 0.0f32;
         let mut has_words = false;
         let mut asked: u64 = 0;
         let mut asks_kind = false;
-        let mut known_weight = 0.0f32;
+        let mut known_ids: Vec<TermId> = Vec::with_capacity(terms.len());
         let mut direct = vec![0.0f32; self.phrasings.len()];
         let mut touched: Vec<u32> = Vec::new();
-        let mut bag = vec![0.0f32; self.entry_kinds.len()];
+        let mut bag = vec![0.0f32; self.entries.len()];
         for term in terms {
             let id = self.lookup(term);
             let (weight, _) = self.weight(term);
@@ -244,7 +263,6 @@ impl Index {
                     has_words = true;
                     word_weight += weight;
                     if id.is_some() {
-                        knows_a_word = true;
                         known_word_weight += weight;
                     }
                 }
@@ -257,6 +275,7 @@ impl Index {
             }
             let Some(id) = id else { continue };
             known_weight += weight;
+            known_ids.push(id);
             let credited = weight
                 * if term.corrected {
                     CORRECTED_CREDIT
@@ -274,52 +293,53 @@ impl Index {
                 bag[entry as usize] += credited;
             }
         }
+        let asked_contrasts = self.contrasts_of(&known_ids);
 
-        let known: Vec<TermId> = terms.iter().filter_map(|t| self.lookup(t)).collect();
-        let asked_contrasts = self.contrasts_of(&known);
-        let mut best: Vec<Option<(f32, u32)>> = vec![None; self.entry_kinds.len()];
-        let mut entries: Vec<u32> = Vec::new();
-        for &phrasing in &touched {
-            let info = &self.phrasings[phrasing as usize];
-            let entry = info.entry as usize;
-            let overlap = direct[phrasing as usize];
+        let mut best: Vec<Option<(f32, u32)>> = vec![None; self.entries.len()];
+        let mut scored: Vec<u32> = Vec::new();
+        for &p in &touched {
+            let phrasing = &self.phrasings[p as usize];
+            let entry = phrasing.entry as usize;
+            let info = &self.entries[entry];
+            let overlap = direct[p as usize];
             let explained = overlap + BAG_CREDIT * (bag[entry] - overlap).max(0.0);
             let question_coverage = (explained / question_weight).min(1.0);
-            let phrasing_coverage = (overlap / info.weight).min(1.0);
-            let mut score = question_coverage * phrasing_coverage.powf(PHRASING_COVERAGE_EXPONENT);
-            if asked != 0 && self.entry_kinds[entry] & asked == 0 {
+            let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
+            let mut score = question_coverage * coverage_power(phrasing_coverage);
+            if asked != 0 && info.kinds & asked == 0 {
                 score *= KIND_MISMATCH_PENALTY;
             }
-            if !asks_kind && info.asks_kind {
+            if !asks_kind && phrasing.asks_kind {
                 score *= UNASKED_KIND_PENALTY;
             }
-            if contradicts(&info.contrasts, &asked_contrasts) {
+            if !phrasing.contrasts.is_empty() && contradicts(&phrasing.contrasts, &asked_contrasts)
+            {
                 score *= CONTRAST_PENALTY;
             }
             if info.gap {
                 score *= GAP_PRIOR;
             }
             match &mut best[entry] {
-                Some((s, p)) => {
-                    if score > *s || (score == *s && info.position < *p) {
+                Some((s, position)) => {
+                    if score > *s || (score == *s && phrasing.position < *position) {
                         *s = score;
-                        *p = info.position;
+                        *position = phrasing.position;
                     }
                 }
                 slot @ None => {
-                    *slot = Some((score, info.position));
-                    entries.push(info.entry);
+                    *slot = Some((score, phrasing.position));
+                    scored.push(entry as u32);
                 }
             }
         }
-        let mut ranked: Vec<(usize, f32, usize)> = entries
+        let mut ranked: Vec<(usize, f32, usize)> = scored
             .into_iter()
             .filter_map(|e| best[e as usize].map(|(s, p)| (e as usize, s, p as usize)))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Scores {
             ranked,
-            knows_a_word,
+            knows_a_word: known_word_weight > 0.0,
             known_share: if word_weight > 0.0 {
                 known_word_weight / word_weight
             } else {
@@ -334,6 +354,18 @@ impl Index {
     pub fn phrasing_count(&self) -> usize {
         self.phrasings.len()
     }
+}
+
+/// `coverage` (0 to 1) to the power [`PHRASING_COVERAGE_EXPONENT`], from a table: the
+/// power is the costliest step of scoring a phrasing, and 1/1024 steps are plenty.
+fn coverage_power(coverage: f32) -> f32 {
+    const STEPS: usize = 1024;
+    static TABLE: std::sync::LazyLock<Vec<f32>> = std::sync::LazyLock::new(|| {
+        (0..=STEPS)
+            .map(|i| (i as f32 / STEPS as f32).powf(PHRASING_COVERAGE_EXPONENT))
+            .collect()
+    });
+    TABLE[(coverage.clamp(0.0, 1.0) * STEPS as f32 + 0.5) as usize]
 }
 
 /// Whether, for some contrast group, the phrasing and the question both name members of

@@ -88,7 +88,7 @@ impl Engine {
     /// Indexes `kb` (see [`KnowledgeBase::load`]).
     pub fn new(kb: impl Into<Arc<KnowledgeBase>>, thresholds: Thresholds) -> Engine {
         let kb = kb.into();
-        let index = Index::build(kb.analyzer(), kb.entries());
+        let index = Index::build(kb.analyzer(), kb.entries(), kb.phrasing_terms());
         Engine {
             kb,
             index,
@@ -120,12 +120,12 @@ impl Engine {
     /// ```
     pub fn ask(&self, question: &str) -> Outcome {
         let terms = self.kb.analyzer().analyze(question);
+        let t = &self.thresholds;
         let scores = self.index.score(&terms);
         let candidate = |&(entry, score, _): &(usize, f32, usize)| Candidate {
             entry: self.kb.entries()[entry].clone(),
             score,
         };
-        let t = &self.thresholds;
         if !scores.has_words {
             return Outcome::NoAnswer(NoAnswer {
                 reason: Reason::Empty,

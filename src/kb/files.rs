@@ -75,6 +75,24 @@ impl std::fmt::Display for DataSource {
 pub(crate) struct DataFile {
     pub display: String,
     pub text: String,
+    /// Where each line starts, for reporting problems by line (worked out when first
+    /// needed: the word list and the article never need it unless they are broken).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl DataFile {
+    fn new(display: String, text: String) -> DataFile {
+        DataFile {
+            display,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Where each line of the file starts, once worked out.
+    pub fn line_starts(&self) -> &std::sync::OnceLock<Vec<usize>> {
+        &self.line_starts
+    }
 }
 
 /// The text of every data file, read but not yet parsed.
@@ -91,10 +109,7 @@ impl DataFiles {
             DataSource::Embedded => Ok(DataFiles {
                 files: EMBEDDED
                     .iter()
-                    .map(|(name, text)| DataFile {
-                        display: format!("data/{name}"),
-                        text: (*text).into(),
-                    })
+                    .map(|(name, text)| DataFile::new(format!("data/{name}"), (*text).into()))
                     .collect(),
             }),
             DataSource::Dir(dir) => collect(FILE_NAMES.iter().map(|name| {
@@ -106,10 +121,8 @@ impl DataFiles {
                     column: None,
                     message: format!("cannot read the file: {e}"),
                 })?;
-                Ok(DataFile {
-                    text: utf8(bytes, &display)?,
-                    display,
-                })
+                let text = utf8(bytes, &display)?;
+                Ok(DataFile::new(display, text))
             })),
             DataSource::Memory(memory) => collect(FILE_NAMES.iter().map(|name| {
                 let display = format!("data/{name}");
@@ -123,10 +136,8 @@ impl DataFiles {
                         column: None,
                         message: "cannot read the file: it is missing".to_string(),
                     })?;
-                Ok(DataFile {
-                    text: utf8(bytes, &display)?,
-                    display,
-                })
+                let text = utf8(bytes, &display)?;
+                Ok(DataFile::new(display, text))
             })),
         }
     }

@@ -28,6 +28,8 @@ pub struct KnowledgeBase {
     lexicon: Lexicon,
     analyzer: Analyzer,
     entries: Vec<Arc<Entry>>,
+    /// The terms of each entry's phrasings (what the index is built from).
+    phrasing_terms: Vec<Vec<Vec<crate::text::Term>>>,
     by_id: HashMap<String, usize>,
     timeline: Vec<Event>,
     quotes: Vec<Quote>,
@@ -73,7 +75,7 @@ impl KnowledgeBase {
         let terms = |text: &str| -> HashSet<String> {
             parsed
                 .analyzer
-                .analyze(text)
+                .analyze_exact(text)
                 .into_iter()
                 .map(|t| t.key)
                 .collect()
@@ -94,6 +96,7 @@ impl KnowledgeBase {
             lexicon: parsed.lexicon,
             analyzer: parsed.analyzer,
             entries: parsed.entries.into_iter().map(Arc::new).collect(),
+            phrasing_terms: parsed.phrasing_terms,
             by_id,
             timeline: parsed.timeline,
             quotes: parsed.quotes,
@@ -119,6 +122,11 @@ impl KnowledgeBase {
     /// The Q&A entries, in file order.
     pub fn entries(&self) -> &[Arc<Entry>] {
         &self.entries
+    }
+
+    /// The terms of each entry's phrasings, in entry and phrasing order.
+    pub(crate) fn phrasing_terms(&self) -> &[Vec<Vec<crate::text::Term>>] {
+        &self.phrasing_terms
     }
 
     /// The entry with this id.

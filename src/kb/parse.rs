@@ -1,7 +1,9 @@
 //! Parsing and checking the data files. Every mistake becomes a [`Problem`] with its
 //! file and line; all of them are collected before anything is refused.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -11,7 +13,7 @@ use super::files::{DataFiles, ARTICLE, COMMON_WORDS, QA, QUOTES, SOURCE, TIMELIN
 use super::model::{Entry, Event, Quote, QuoteKind, Source};
 use super::problem::{Problem, SourceFile};
 use crate::limits;
-use crate::text::{clean, tokenize, Analyzer, Lexicon, TermKind, WordList};
+use crate::text::{clean, tokenize, Analyzer, Lexicon, Term, TermKind, WordList, Words};
 
 type Text = Spanned<String>;
 type List = Spanned<Vec<Text>>;
@@ -115,6 +117,8 @@ pub(crate) struct Parsed {
     pub lexicon: Lexicon,
     pub analyzer: Analyzer,
     pub entries: Vec<Entry>,
+    /// The terms of each entry's phrasings, as the checks read them (the index uses them).
+    pub phrasing_terms: Vec<Vec<Vec<Term>>>,
     pub timeline: Vec<Event>,
     pub quotes: Vec<Quote>,
 }
@@ -127,6 +131,7 @@ pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
         SourceFile {
             name: &f.display,
             text: &f.text,
+            line_starts: f.line_starts(),
         }
     };
 
@@ -159,7 +164,8 @@ pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
         .flat_map(|e| e.questions.get_ref())
         .map(|q| q.get_ref().as_str())
         .collect();
-    let analyzer = Analyzer::new(&lexicon, &corpus, WordList::parse(file(COMMON_WORDS).text));
+    let (analyzer, corpus_words) =
+        Analyzer::with_corpus(&lexicon, &corpus, WordList::parse(file(COMMON_WORDS).text));
     for (group, keys) in lexicon.contrasts.iter().zip(analyzer.contrasts()) {
         if keys.len() != group.len() || group.iter().any(|w| analyzer.analyze(w).len() != 1) {
             problems.push(file(VOCABULARY).whole(format!(
@@ -167,8 +173,8 @@ pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
             )));
         }
     }
-    let entries = qa
-        .map(|raw| checker.entries(file(QA), raw, &analyzer, &mut problems))
+    let (entries, phrasing_terms) = qa
+        .map(|raw| checker.entries(file(QA), raw, &analyzer, corpus_words, &mut problems))
         .unwrap_or_default();
 
     match (problems.is_empty(), source) {
@@ -178,6 +184,7 @@ pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
             lexicon,
             analyzer,
             entries,
+            phrasing_terms,
             timeline,
             quotes,
         }),
@@ -206,7 +213,7 @@ fn phrase_key(text: &str) -> String {
 }
 
 fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
-    let mut owner: HashMap<String, (String, usize)> = HashMap::new();
+    let mut owner: HashMap<String, (String, usize)> = HashMap::default();
     let mut claim = |phrase: &Text, group: &str, problems: &mut Vec<Problem>| {
         let key = phrase_key(phrase.get_ref());
         if key.is_empty() {
@@ -487,15 +494,19 @@ impl Checker<'_> {
         file: SourceFile<'_>,
         raw: RawQa,
         analyzer: &Analyzer,
+        corpus_words: Vec<Words>,
         problems: &mut Vec<Problem>,
-    ) -> Vec<Entry> {
+    ) -> (Vec<Entry>, Vec<Vec<Vec<Term>>>) {
+        // The words of every question, in order, as the analyser split them.
+        let mut corpus_words = corpus_words.into_iter();
         if raw.entry.is_empty() {
             problems.push(file.whole("no [[entry]] tables: the Q&A set is empty"));
         }
-        let mut ids = HashMap::new();
-        let mut phrasings: HashMap<String, (String, usize)> = HashMap::new();
-        let mut readings: HashMap<Vec<String>, (String, usize)> = HashMap::new();
+        let mut ids = HashMap::default();
+        let mut phrasings: HashMap<String, (String, usize)> = HashMap::default();
+        let mut readings: HashMap<String, (String, usize)> = HashMap::default();
         let mut entries = Vec::with_capacity(raw.entry.len());
+        let mut all_terms = Vec::with_capacity(raw.entry.len());
         for raw in &raw.entry {
             let id = self.id(file, &raw.id, &mut ids, problems);
             if raw.questions.get_ref().is_empty() {
@@ -505,6 +516,7 @@ impl Checker<'_> {
                 ));
             }
             let mut questions = Vec::new();
+            let mut entry_terms = Vec::new();
             for (i, question) in raw.questions.get_ref().iter().enumerate() {
                 let max = if i == 0 {
                     limits::BUTTON_LABEL
@@ -512,26 +524,34 @@ impl Checker<'_> {
                     limits::AUTOCOMPLETE_CHOICE
                 };
                 let text = self.text(file, "question", question, max, problems);
-                let normalized = analyzer.normalize(&text);
+                let (normalized, terms) = match corpus_words.next() {
+                    Some(words) => analyzer.read_words(words),
+                    None => analyzer.read(&text),
+                };
                 let line = file.line_col(question.span().start).0;
                 if !text.trim().is_empty() {
-                    let terms = analyzer.analyze(&text);
                     let content = terms.iter().any(|t| t.kind == TermKind::Word);
-                    let mut reading: Vec<String> = terms
+                    let mut keys: Vec<(bool, &str)> = terms
                         .iter()
-                        .map(|t| match t.kind {
-                            TermKind::Word => t.key.clone(),
-                            TermKind::Question => format!("?{}", t.key),
-                        })
+                        .map(|t| (t.kind == TermKind::Question, t.key.as_str()))
                         .collect();
-                    reading.sort();
+                    keys.sort_unstable();
+                    let mut reading = String::new();
+                    for (question, key) in keys {
+                        if !reading.is_empty() {
+                            reading.push(' ');
+                        }
+                        if question {
+                            reading.push('?');
+                        }
+                        reading.push_str(key);
+                    }
                     match readings.get(&reading) {
                         Some((other, first)) if *other != id && normalized_is_new(&phrasings, &normalized) => {
                             problems.push(file.at(
                                 &question.span(),
                                 format!(
-                                    "question \"{text}\" of \"{id}\" reads the same as line {first} of \"{other}\" ({}): the engine cannot tell them apart",
-                                    reading.join(" ")
+                                    "question \"{text}\" of \"{id}\" reads the same as line {first} of \"{other}\" ({reading}): the engine cannot tell them apart"
                                 ),
                             ))
                         }
@@ -561,6 +581,7 @@ impl Checker<'_> {
                     }
                 }
                 questions.push(text);
+                entry_terms.push(terms);
             }
             let answer = self.text(
                 file,
@@ -578,6 +599,7 @@ impl Checker<'_> {
                 related: raw.related.iter().map(|r| r.get_ref().clone()).collect(),
                 covered: raw.covered,
             });
+            all_terms.push(entry_terms);
         }
         for (raw, entry) in raw.entry.iter().zip(&entries) {
             for related in &raw.related {
@@ -595,7 +617,7 @@ impl Checker<'_> {
                 }
             }
         }
-        entries
+        (entries, all_terms)
     }
 
     fn timeline(
@@ -604,7 +626,7 @@ impl Checker<'_> {
         raw: RawTimeline,
         problems: &mut Vec<Problem>,
     ) -> Vec<Event> {
-        let mut ids = HashMap::new();
+        let mut ids = HashMap::default();
         let mut previous: Option<(i64, usize)> = None;
         let mut events = Vec::with_capacity(raw.event.len());
         for raw in raw.event {
@@ -652,8 +674,8 @@ impl Checker<'_> {
         raw: RawQuotes,
         problems: &mut Vec<Problem>,
     ) -> Vec<Quote> {
-        let mut ids = HashMap::new();
-        let mut texts = HashSet::new();
+        let mut ids = HashMap::default();
+        let mut texts = HashSet::default();
         let mut quotes = Vec::with_capacity(raw.quote.len());
         for raw in raw.quote {
             let id = self.id(file, &raw.id, &mut ids, problems);

@@ -76,16 +76,26 @@ impl std::error::Error for Problems {}
 pub(crate) struct SourceFile<'a> {
     pub name: &'a str,
     pub text: &'a str,
+    /// Byte offset of the start of each line (see [`line_starts`]), worked out when a
+    /// line is first asked for.
+    pub line_starts: &'a std::sync::OnceLock<Vec<usize>>,
+}
+
+/// The byte offset where each line of `text` starts.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 impl<'a> SourceFile<'a> {
     /// The 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let starts = self.line_starts.get_or_init(|| line_starts(self.text));
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
     }
 
@@ -135,9 +145,11 @@ mod tests {
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {
+        let starts = std::sync::OnceLock::new();
         let file = SourceFile {
             name: "x.toml",
             text: "a = 1\nbé = 2\n",
+            line_starts: &starts,
         };
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_col(6), (2, 1));

@@ -1,6 +1,8 @@
 //! The analyser: a knowledge base's vocabulary, compiled for reading questions.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -69,6 +71,10 @@ struct Token {
     starts_clause: bool,
 }
 
+/// The words of a text, split and expanded (see [`Analyzer::with_corpus`]).
+#[derive(Debug, Clone)]
+pub struct Words(Vec<(String, bool)>);
+
 /// A knowledge base's vocabulary compiled for reading questions.
 pub struct Analyzer {
     stemmer: Stemmer,
@@ -79,9 +85,14 @@ pub struct Analyzer {
     stop_stems: HashSet<String>,
     /// First stem -> phrases starting with it, longest first.
     phrases: HashMap<String, Vec<Phrase>>,
-    known_words: HashSet<String>,
+    /// Every word of the vocabulary and the corpus, with its stem (a stem cache).
+    known_words: HashMap<String, String>,
     known_stems: HashSet<String>,
-    speller: Speller,
+    /// The words typos are corrected towards, and the speller built from them on the
+    /// first misspelt word (building it is the costliest part of start-up, and many runs
+    /// never need it).
+    spellable: Vec<(String, u32)>,
+    speller: std::sync::OnceLock<Speller>,
     /// Real words that are never "corrected" into vocabulary words.
     common_words: WordList,
     /// The contrast groups, as term keys.
@@ -94,7 +105,7 @@ impl std::fmt::Debug for Analyzer {
         f.debug_struct("Analyzer")
             .field("phrases", &self.phrases.len())
             .field("known_words", &self.known_words.len())
-            .field("speller", &self.speller.len())
+            .field("spellable", &self.spellable.len())
             .finish_non_exhaustive()
     }
 }
@@ -119,19 +130,30 @@ impl Analyzer {
     /// assert_eq!(keys, ["who", "sue", "pentagon", "aws"]);
     /// ```
     pub fn new<S: AsRef<str>>(lexicon: &Lexicon, corpus: &[S], common_words: WordList) -> Analyzer {
+        Analyzer::with_corpus(lexicon, corpus, common_words).0
+    }
+
+    /// Like [`new`](Self::new), and also returns the words of each corpus text, to read
+    /// them with [`read_words`](Self::read_words) without splitting them again.
+    pub fn with_corpus<S: AsRef<str>>(
+        lexicon: &Lexicon,
+        corpus: &[S],
+        common_words: WordList,
+    ) -> (Analyzer, Vec<Words>) {
         let mut analyzer = Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
-            contractions: HashMap::new(),
-            number_suffixes: HashMap::new(),
-            stop_words: HashSet::new(),
-            stop_stems: HashSet::new(),
-            phrases: HashMap::new(),
-            known_words: HashSet::new(),
-            known_stems: HashSet::new(),
-            speller: Speller::default(),
+            contractions: HashMap::default(),
+            number_suffixes: HashMap::default(),
+            stop_words: HashSet::default(),
+            stop_stems: HashSet::default(),
+            phrases: HashMap::default(),
+            known_words: HashMap::default(),
+            known_stems: HashSet::default(),
+            spellable: Vec::new(),
+            speller: std::sync::OnceLock::new(),
             common_words,
             contrasts: Vec::new(),
-            relative_pronouns: HashSet::new(),
+            relative_pronouns: HashSet::default(),
         };
         for (from, to) in &lexicon.contractions {
             let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
@@ -157,7 +179,7 @@ impl Analyzer {
             .map(|w| analyzer.stem(w))
             .collect();
 
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts: HashMap<String, u32> = HashMap::default();
         let groups = lexicon
             .question_words
             .iter()
@@ -191,9 +213,13 @@ impl Analyzer {
         for phrases in analyzer.phrases.values_mut() {
             phrases.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
         }
-        for text in corpus {
-            for word in analyzer.words(text.as_ref()) {
-                *counts.entry(word).or_default() += 1;
+        let corpus_words: Vec<Words> = corpus
+            .iter()
+            .map(|text| Words(analyzer.marked_words(text.as_ref())))
+            .collect();
+        for words in &corpus_words {
+            for (word, _) in &words.0 {
+                *counts.entry(word.clone()).or_default() += 1;
             }
         }
 
@@ -204,8 +230,9 @@ impl Analyzer {
             .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
             .collect();
         for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
-            analyzer.known_stems.insert(analyzer.stem(word));
-            analyzer.known_words.insert(word.clone());
+            let stem = analyzer.stem(word);
+            analyzer.known_stems.insert(stem.clone());
+            analyzer.known_words.insert(word.clone(), stem);
         }
         let mut spellable: Vec<(String, u32)> = counts
             .into_iter()
@@ -214,7 +241,7 @@ impl Analyzer {
             })
             .collect();
         spellable.sort();
-        analyzer.speller = Speller::new(spellable);
+        analyzer.spellable = spellable;
         analyzer.contrasts = lexicon
             .contrasts
             .iter()
@@ -226,7 +253,7 @@ impl Analyzer {
                     .collect()
             })
             .collect();
-        analyzer
+        (analyzer, corpus_words)
     }
 
     /// The contrast groups of the lexicon, as term keys.
@@ -291,10 +318,40 @@ impl Analyzer {
 
     /// The terms of `text`, each once, in order of first appearance.
     pub fn analyze(&self, text: &str) -> Vec<Term> {
-        let tokens: Vec<Token> = self
-            .marked_words(text)
+        self.analyze_with(text, true)
+    }
+
+    /// The terms of text known to be spelt right (the article, answers): no word is
+    /// "corrected", which also saves the look-ups.
+    pub fn analyze_exact(&self, text: &str) -> Vec<Term> {
+        self.analyze_with(text, false)
+    }
+
+    /// The normalised form of `text` and its terms, reading it once (for checking and
+    /// indexing the data's own phrasings).
+    pub fn read(&self, text: &str) -> (String, Vec<Term>) {
+        self.read_words(Words(self.marked_words(text)))
+    }
+
+    /// [`read`](Self::read) for words already split by [`with_corpus`](Self::with_corpus).
+    pub fn read_words(&self, words: Words) -> (String, Vec<Term>) {
+        let words = words.0;
+        let normalized = words
+            .iter()
+            .map(|(word, _)| word.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (normalized, self.terms(words, true))
+    }
+
+    fn analyze_with(&self, text: &str, correct: bool) -> Vec<Term> {
+        self.terms(self.marked_words(text), correct)
+    }
+
+    fn terms(&self, words: Vec<(String, bool)>, correct: bool) -> Vec<Term> {
+        let tokens: Vec<Token> = words
             .into_iter()
-            .map(|(word, starts_clause)| self.token(word, starts_clause))
+            .map(|(word, starts_clause)| self.token(word, starts_clause, correct))
             .collect();
         let mut terms: Vec<Term> = Vec::with_capacity(tokens.len());
         let mut push = |term: Term| match terms
@@ -357,21 +414,40 @@ impl Analyzer {
         if self.is_known(word) || self.common_words.contains(word) {
             None
         } else {
-            self.speller.correct(word)
+            self.speller().correct(word)
         }
     }
 
+    fn speller(&self) -> &Speller {
+        self.speller
+            .get_or_init(|| Speller::new(self.spellable.iter().cloned()))
+    }
+
     fn is_known(&self, word: &str) -> bool {
-        self.known_words.contains(word)
+        self.known_words.contains_key(word)
             || !word.chars().all(char::is_alphabetic)
             || self.known_stems.contains(&self.stem(word))
     }
 
-    fn token(&self, word: String, starts_clause: bool) -> Token {
-        if !self.is_known(&word) && !self.common_words.contains(&word) {
-            if let Some(fixed) = self.speller.correct(&word) {
+    fn token(&self, word: String, starts_clause: bool, correct: bool) -> Token {
+        if let Some(stem) = self.known_words.get(&word) {
+            return Token {
+                stem: stem.clone(),
+                surface: word,
+                corrected: false,
+                starts_clause,
+            };
+        }
+        let stem = self.stem(&word);
+        let unknown = word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
+        if correct && unknown && !self.common_words.contains(&word) {
+            if let Some(fixed) = self.speller().correct(&word) {
                 return Token {
-                    stem: self.stem(fixed),
+                    stem: self
+                        .known_words
+                        .get(fixed)
+                        .cloned()
+                        .unwrap_or_else(|| self.stem(fixed)),
                     surface: fixed.to_string(),
                     corrected: true,
                     starts_clause,
@@ -379,7 +455,7 @@ impl Analyzer {
             }
         }
         Token {
-            stem: self.stem(&word),
+            stem,
             surface: word,
             corrected: false,
             starts_clause,

@@ -1,10 +1,14 @@
 //! Typo correction against the knowledge base's own vocabulary.
 //!
 //! An index of every word and every form of it with one character deleted (two, for long
-//! words: the SymSpell idea) finds the candidates for a misspelt word with a few hash look-ups, however large
-//! the vocabulary; `strsim` then measures each candidate's true edit distance.
+//! words: the SymSpell idea) finds the candidates for a misspelt word with a few hash
+//! look-ups, however large the vocabulary; `strsim` then measures each candidate's true
+//! edit distance. The index keys are hashes of the deleted forms, so building it and
+//! looking words up allocate no strings; a hash collision only adds a candidate that
+//! the distance check then rejects.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 
 /// Words shorter than this are never corrected: too many real words are one edit apart.
 pub const MIN_WORD_LEN: usize = 4;
@@ -15,8 +19,9 @@ pub const LONG_WORD_LEN: usize = 8;
 #[derive(Debug, Default, Clone)]
 pub struct Speller {
     words: Vec<(String, u32)>,
-    /// A word, or the word with one character deleted -> indices into `words`.
-    index: HashMap<String, Vec<u32>>,
+    /// Hash of a word, or of the word with one (or two) characters deleted -> word indices.
+    index: HashMap<u64, Vec<u32>>,
+    hasher: std::hash::RandomState,
 }
 
 impl Speller {
@@ -24,17 +29,14 @@ impl Speller {
     pub fn new(words: impl IntoIterator<Item = (String, u32)>) -> Self {
         let mut speller = Speller::default();
         for (word, count) in words {
-            if word.chars().count() + 1 < MIN_WORD_LEN {
+            let chars = word.chars().count();
+            if chars + 1 < MIN_WORD_LEN {
                 continue;
             }
             let id = speller.words.len() as u32;
-            let mut keys: Vec<String> = std::iter::once(word.clone())
-                .chain(deletes(&word))
-                .collect();
-            if word.chars().count() >= LONG_WORD_LEN {
-                let once: Vec<String> = deletes(&word).collect();
-                keys.extend(once.iter().flat_map(|w| deletes(w)));
-            }
+            let depth = if chars >= LONG_WORD_LEN { 2 } else { 1 };
+            let mut keys = Vec::new();
+            speller.keys(&word, depth, &mut keys);
             for key in keys {
                 let ids = speller.index.entry(key).or_default();
                 if ids.last() != Some(&id) {
@@ -44,6 +46,36 @@ impl Speller {
             speller.words.push((word, count));
         }
         speller
+    }
+
+    /// The hashes of `word` and of its forms with up to `depth` characters deleted.
+    fn keys(&self, word: &str, depth: usize, keys: &mut Vec<u64>) {
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([word.len()])
+            .collect();
+        let n = bounds.len() - 1;
+        let hash = |parts: &[&str]| {
+            let mut hasher = self.hasher.build_hasher();
+            for part in parts {
+                hasher.write(part.as_bytes());
+            }
+            hasher.finish()
+        };
+        keys.push(hash(&[word]));
+        for i in 0..n {
+            keys.push(hash(&[&word[..bounds[i]], &word[bounds[i + 1]..]]));
+            if depth >= 2 {
+                for j in i + 1..n {
+                    keys.push(hash(&[
+                        &word[..bounds[i]],
+                        &word[bounds[i + 1]..bounds[j]],
+                        &word[bounds[j + 1]..],
+                    ]));
+                }
+            }
+        }
     }
 
     /// The closest vocabulary word to `token` within the edits its length allows, or `None`
@@ -63,18 +95,20 @@ impl Speller {
             return None;
         }
         let max_edits = if len >= LONG_WORD_LEN { 2 } else { 1 };
-        let mut keys = vec![token.to_string()];
-        keys.extend(deletes(token));
-        if max_edits >= 2 {
-            let first: Vec<String> = deletes(token).collect();
-            for word in &first {
-                keys.extend(deletes(word));
-            }
-        }
+        let mut keys = Vec::new();
+        self.keys(token, max_edits, &mut keys);
         let mut best: Option<(usize, u32, &str)> = None;
+        let mut seen: Vec<u32> = Vec::new();
         for key in &keys {
             for &id in self.index.get(key).into_iter().flatten() {
+                if seen.contains(&id) {
+                    continue;
+                }
+                seen.push(id);
                 let (word, count) = &self.words[id as usize];
+                if word.len().abs_diff(token.len()) > max_edits * 4 {
+                    continue;
+                }
                 let distance = strsim::damerau_levenshtein(token, word);
                 if distance == 0 || distance > max_edits {
                     continue;
@@ -105,16 +139,6 @@ impl Speller {
     }
 }
 
-/// `word` with each one of its characters deleted.
-fn deletes(word: &str) -> impl Iterator<Item = String> + '_ {
-    word.char_indices().map(move |(i, c)| {
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..i]);
-        s.push_str(&word[i + c.len_utf8()..]);
-        s
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +166,7 @@ mod tests {
         let s = speller(&[("infrastructure", 1), ("judge", 1)]);
         assert_eq!(s.correct("infrastrucure"), Some("infrastructure"));
         assert_eq!(s.correct("infrastrcure"), Some("infrastructure"));
+        assert_eq!(s.correct("infrastructuree"), Some("infrastructure"));
         assert_eq!(s.correct("jugd"), None);
         assert_eq!(s.correct("judg"), Some("judge"));
     }
@@ -157,5 +182,11 @@ mod tests {
     fn ties_go_to_the_more_frequent_word() {
         let s = speller(&[("cloud", 1), ("clout", 5)]);
         assert_eq!(s.correct("clous"), Some("clout"));
+    }
+
+    #[test]
+    fn non_ascii_words_are_handled_by_character() {
+        let s = speller(&[("café", 1)]);
+        assert_eq!(s.correct("cafée"), Some("café"));
     }
 }

@@ -1,16 +1,32 @@
-//! A plain list of common words, searchable without building a hash set at start-up.
+//! A plain list of common words, searchable without building a hash set.
 
-/// Words, one a line, kept as one string with sorted line offsets.
+use std::sync::OnceLock;
+
+/// Words, one a line, kept as one string with sorted line offsets. The list is read on
+/// first use: start-up does not pay for it, and a run that never meets an unknown word
+/// never reads it.
 #[derive(Debug, Clone, Default)]
 pub struct WordList {
+    raw: String,
+    parsed: OnceLock<Parsed>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Parsed {
     text: String,
     /// (start, end) byte offsets of each word in `text`, sorted by word.
     words: Vec<(u32, u32)>,
 }
 
+impl Parsed {
+    fn word(&self, (start, end): (u32, u32)) -> &str {
+        &self.text[start as usize..end as usize]
+    }
+}
+
 impl WordList {
-    /// Reads one word a line; blank lines and lines starting with `#` are skipped. Words
-    /// are lowercased; the list need not be sorted (it is sorted here if it is not).
+    /// One word a line; blank lines and lines starting with `#` are skipped. Words are
+    /// lowercased; the list need not be sorted (it is sorted here if it is not).
     ///
     /// ```
     /// use jedi_bot::text::WordList;
@@ -18,48 +34,70 @@ impl WordList {
     /// assert!(list.contains("apple") && list.contains("zebra") && !list.contains("pear"));
     /// ```
     pub fn parse(text: &str) -> WordList {
-        let text = if text.chars().any(char::is_uppercase) {
-            text.to_lowercase()
-        } else {
-            text.to_string()
-        };
-        let mut words = Vec::new();
-        let mut offset = 0usize;
-        for line in text.split_inclusive('\n') {
-            let word = line.trim();
-            if !word.is_empty() && !word.starts_with('#') {
-                let start = offset + (line.len() - line.trim_start().len());
-                words.push((start as u32, (start + word.len()) as u32));
-            }
-            offset += line.len();
+        WordList {
+            raw: text.to_string(),
+            parsed: OnceLock::new(),
         }
-        let list = WordList { text, words };
-        let mut words = list.words.clone();
-        if !words.windows(2).all(|w| list.word(w[0]) <= list.word(w[1])) {
-            words.sort_by(|&a, &b| list.word(a).cmp(list.word(b)));
-        }
-        WordList { words, ..list }
     }
 
-    fn word(&self, (start, end): (u32, u32)) -> &str {
-        &self.text[start as usize..end as usize]
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| {
+            let needs_lowercasing = self.raw.split('\n').any(|l| {
+                !l.starts_with('#') && l.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
+            });
+            let text = if needs_lowercasing {
+                self.raw.to_lowercase()
+            } else {
+                self.raw.clone()
+            };
+            let mut words = Vec::new();
+            let mut offset = 0usize;
+            for line in text.as_bytes().split(|&b| b == b'\n') {
+                let start = offset;
+                offset += line.len() + 1;
+                let Some(first) = line.iter().position(|b| !b.is_ascii_whitespace()) else {
+                    continue;
+                };
+                if line[first] == b'#' {
+                    continue;
+                }
+                let last = line
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(first);
+                words.push(((start + first) as u32, (start + last + 1) as u32));
+            }
+            let mut parsed = Parsed { text, words };
+            let sorted = parsed
+                .words
+                .windows(2)
+                .all(|w| parsed.word(w[0]) <= parsed.word(w[1]));
+            if !sorted {
+                let mut words = parsed.words.clone();
+                words.sort_by(|&a, &b| parsed.word(a).cmp(parsed.word(b)));
+                parsed.words = words;
+            }
+            parsed
+        })
     }
 
     /// Whether `word` (lowercase) is on the list.
     pub fn contains(&self, word: &str) -> bool {
-        self.words
-            .binary_search_by(|&span| self.word(span).cmp(word))
+        let parsed = self.parsed();
+        parsed
+            .words
+            .binary_search_by(|&span| parsed.word(span).cmp(word))
             .is_ok()
     }
 
     /// How many words are listed.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.parsed().words.len()
     }
 
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.parsed().words.is_empty()
     }
 }
 
@@ -76,5 +114,11 @@ mod tests {
         }
         assert!(!list.contains(""));
         assert!(!list.contains("figs"));
+    }
+
+    #[test]
+    fn uppercase_and_non_ascii_words_are_lowercased() {
+        let list = WordList::parse("Zebra\nÉCOLE\n");
+        assert!(list.contains("zebra") && list.contains("école"));
     }
 }

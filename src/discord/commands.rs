@@ -8,14 +8,16 @@ use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
 use super::app::Surface;
 use super::cooldown::Verdict;
 use super::render::{self, Reply};
+use std::sync::Arc;
+
 use super::{App, Error};
 use crate::limits::{self, truncate};
 
 /// The poise context of this bot.
-pub type Context<'a> = poise::Context<'a, App, Error>;
+pub type Context<'a> = poise::Context<'a, Arc<App>, Error>;
 
 /// Every command, for registration.
-pub fn all() -> Vec<poise::Command<App, Error>> {
+pub fn all() -> Vec<poise::Command<Arc<App>, Error>> {
     vec![ask(), timeline(), quote(), source(), help(), reload()]
 }
 

@@ -2,9 +2,11 @@
 //! button clicks.
 
 use serenity::all::{
-    ComponentInteraction, Context, CreateInteractionResponse, FullEvent, Interaction, Message,
-    UserId,
+    ChannelId, ComponentInteraction, Context, CreateInteractionResponse, FullEvent, GuildId, Http,
+    Interaction, MessageId, MessageReference, UserId,
 };
+
+use std::sync::Arc;
 
 use super::app::{App, Surface};
 use super::cooldown::Verdict;
@@ -101,10 +103,38 @@ pub async fn on_event(
     ctx: &Context,
     event: &FullEvent,
     bot: UserId,
-    app: &App,
+    app: &Arc<App>,
 ) -> Result<(), Error> {
     match event {
-        FullEvent::Message { new_message } => on_message(ctx, new_message, bot, app).await,
+        FullEvent::Message { new_message } => {
+            let message = new_message;
+            if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
+                return Ok(());
+            }
+            let Some((trigger, question)) = addressed(
+                &message.content,
+                bot.get(),
+                message.guild_id.is_none(),
+                message.channel_id.get(),
+                &app.triggers,
+            ) else {
+                return Ok(());
+            };
+            let asked = Asked {
+                trigger,
+                question,
+                channel: message.channel_id,
+                message: message.id,
+                guild: message.guild_id,
+                author: message.author.id.get(),
+            };
+            // Answer in a task of our own: the framework's per-event future is large (tens
+            // of KB), and under a burst the questions waiting for a reply slot must not
+            // each keep one (or the whole message) alive.
+            let (http, app) = (ctx.http.clone(), app.clone());
+            tokio::spawn(async move { answer(&http, asked, &app).await });
+            Ok(())
+        }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_component(ctx, component, app).await,
@@ -125,32 +155,31 @@ pub async fn on_event(
     }
 }
 
-async fn on_message(ctx: &Context, message: &Message, bot: UserId, app: &App) -> Result<(), Error> {
-    if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
-        return Ok(());
-    }
-    let is_direct = message.guild_id.is_none();
-    let Some((trigger, question)) = addressed(
-        &message.content,
-        bot.get(),
-        is_direct,
-        message.channel_id.get(),
-        &app.triggers,
-    ) else {
-        return Ok(());
-    };
-    let (engine, outcome) = app.ask(&question, trigger.surface(), message.author.id.get());
-    let looks_like_question = question.contains('?')
+/// A question a message asked, with what is needed to reply to it.
+struct Asked {
+    trigger: Trigger,
+    question: String,
+    channel: ChannelId,
+    message: MessageId,
+    guild: Option<GuildId>,
+    author: u64,
+}
+
+/// Answers one question (when there is a reply slot), within the cooldown.
+async fn answer(http: &Http, asked: Asked, app: &App) {
+    let _slot = app.sender.slot().await;
+    let (engine, outcome) = app.ask(&asked.question, asked.trigger.surface(), asked.author);
+    let looks_like_question = asked.question.contains('?')
         || engine
             .kb()
             .analyzer()
-            .analyze(&question)
+            .analyze(&asked.question)
             .iter()
             .any(|t| t.kind == TermKind::Question);
-    if !should_reply(trigger, &outcome, looks_like_question) {
-        return Ok(());
+    if !should_reply(asked.trigger, &outcome, looks_like_question) {
+        return;
     }
-    let reply = match app.cooldown(message.author.id.get()) {
+    let reply = match app.cooldown(asked.author) {
         Verdict::Answer => render::outcome(
             &outcome,
             engine.kb(),
@@ -158,16 +187,20 @@ async fn on_message(ctx: &Context, message: &Message, bot: UserId, app: &App) ->
             app.replies.related,
         ),
         Verdict::Notify { wait } => render::cooldown_notice(wait.as_secs().max(1)),
-        Verdict::Silent { .. } => return Ok(()),
+        Verdict::Silent { .. } => return,
+    };
+    let reference = MessageReference::from((asked.channel, asked.message));
+    let reference = match asked.guild {
+        Some(guild) => reference.guild_id(guild),
+        None => reference,
     };
     if let Err(error) = app
         .sender
-        .send(&ctx.http, message.channel_id, reply.into_message(message))
+        .send(http, asked.channel, reply.into_message(reference))
         .await
     {
-        tracing::error!(%error, channel = message.channel_id.get(), "could not send a reply");
+        tracing::error!(%error, channel = asked.channel.get(), "could not send a reply");
     }
-    Ok(())
 }
 
 async fn on_component(

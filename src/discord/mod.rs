@@ -88,7 +88,7 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
                 config.logging.unanswered_log.display()
             )
         })?;
-    let app = App::new(&config, answers.clone(), unanswered);
+    let app = Arc::new(App::new(&config, answers.clone(), unanswered));
 
     let Some(token) = config.discord.token.as_ref() else {
         tracing::error!("no Discord token");
@@ -269,7 +269,7 @@ fn spawn_reload_on_hangup(answers: Arc<Answers>) {
 }
 
 /// Logs every error in full; users see one short sentence (ephemeral).
-async fn on_error(error: poise::FrameworkError<'_, App, Error>) {
+async fn on_error(error: poise::FrameworkError<'_, Arc<App>, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, "command failed: {error:#}");

@@ -3,7 +3,7 @@
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, Message,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, MessageReference,
 };
 
 use crate::config::ReplyStyle;
@@ -55,7 +55,7 @@ impl Reply {
     }
 
     /// As a message replying to `to` (without pinging its author).
-    pub fn into_message(self, to: &Message) -> CreateMessage {
+    pub fn into_message(self, to: impl Into<MessageReference>) -> CreateMessage {
         let mut message = CreateMessage::new()
             .reference_message(to)
             .allowed_mentions(no_pings())

@@ -46,18 +46,23 @@ impl Sender {
         }
     }
 
-    /// Sends `message` to `channel`, retrying on server errors and rate limits.
+    /// Waits for a reply slot. Hold it while building and sending the reply: under a burst,
+    /// questions queue here holding only their message, not a rendered reply.
+    pub async fn slot(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.permits
+            .acquire()
+            .await
+            .expect("the semaphore is never closed")
+    }
+
+    /// Sends `message` to `channel`, retrying on server errors and rate limits. The caller
+    /// holds a [`slot`](Self::slot).
     pub async fn send(
         &self,
         http: &Http,
         channel: ChannelId,
         message: CreateMessage,
     ) -> Result<Message, serenity::Error> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
         let mut attempt = 0;
         loop {
             match channel.send_message(http, message.clone()).await {

@@ -12,7 +12,7 @@
 //! RSS <= 30 MB. The process exits non-zero when one is missed.
 
 #[path = "../tests/support/fake_discord/mod.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod fake_discord;
 
 use std::process::{Child, Command, Stdio};

@@ -430,3 +430,67 @@ async fn a_rejected_token_exits_2_with_a_clear_message() {
         bot.log()
     );
 }
+
+/// Two processes, each running one shard of two (`shards = { first, last, total }`): each
+/// guild's questions reach the process running its shard, and are answered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shard_ranges_split_the_guilds_between_processes() {
+    let fake = FakeDiscord::start_with(crate::support::fake_discord::FakeConfig {
+        shards: 2,
+        ..Default::default()
+    })
+    .await;
+    let range = |n: u32| BotSettings {
+        shards: format!("{{ first = {n}, last = {n}, total = 2 }}"),
+        ..BotSettings::default()
+    };
+    let first = BotProcess::start(&fake, range(0));
+    let second = BotProcess::start(&fake, range(1));
+    assert!(
+        fake.wait_for_identify(2, WAIT).await,
+        "{}\n{}",
+        first.log(),
+        second.log()
+    );
+    let identified: Vec<Value> = fake
+        .gateway_received()
+        .into_iter()
+        .filter(|p| p["op"] == 2)
+        .map(|p| p["d"]["shard"].clone())
+        .collect();
+    assert!(
+        identified.contains(&json!([0, 2])) && identified.contains(&json!([1, 2])),
+        "{identified:?}"
+    );
+    let guilds = [FakeDiscord::GUILD_ID, FakeDiscord::OTHER_GUILD_ID];
+    assert_ne!(
+        FakeDiscord::shard_for(guilds[0], 2),
+        FakeDiscord::shard_for(guilds[1], 2)
+    );
+    let mut ids = Vec::new();
+    for guild in guilds {
+        for _ in 0..3 {
+            ids.push(fake.send_message(MessageSpec {
+                guild_id: Some(guild),
+                ..mention("who won the jedi contract?")
+            }));
+        }
+    }
+    let sent = fake.wait_for_messages_sent(ids.len(), WAIT).await;
+    assert_eq!(sent.len(), ids.len());
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(
+        fake.messages_sent().len(),
+        ids.len(),
+        "each question answered once"
+    );
+    // Each process answered the questions of its own shard's guild.
+    for bot in [&first, &second] {
+        assert_eq!(
+            bot.log().matches("outcome=\"answer\"").count(),
+            3,
+            "{}",
+            bot.log()
+        );
+    }
+}

@@ -24,6 +24,8 @@ pub struct BotSettings {
     pub request_timeout_seconds: u64,
     pub style: &'static str,
     pub log_level: &'static str,
+    /// `shards = ...` as TOML (default "auto").
+    pub shards: String,
 }
 
 impl Default for BotSettings {
@@ -37,6 +39,7 @@ impl Default for BotSettings {
             request_timeout_seconds: 15,
             style: "embed",
             log_level: "info",
+            shards: "\"auto\"".to_string(),
         }
     }
 }
@@ -63,6 +66,7 @@ impl BotProcess {
              owners = {owners:?}\n\
              send_retries = {retries}\n\
              request_timeout_seconds = {timeout}\n\
+             shards = {shards}\n\
              [triggers]\n\
              listen_channels = {listen:?}\n\
              [replies]\n\
@@ -78,6 +82,7 @@ impl BotProcess {
             owners = settings.owners,
             retries = settings.send_retries,
             timeout = settings.request_timeout_seconds,
+            shards = settings.shards,
             listen = settings.listen_channels,
             cooldown = settings.cooldown_seconds,
             style = settings.style,

@@ -105,7 +105,7 @@ impl Reply {
 ///
 /// ```
 /// use jedi_bot::discord::render::escape_user_text;
-/// assert_eq!(escape_user_text("**hi** @everyone <@1>", 100), "\\*\\*hi\\*\\* @\u{200B}everyone <@\u{200B}1>");
+/// assert_eq!(escape_user_text("**hi** @everyone <@1>", 100), "\\*\\*hi\\*\\* @\u{200B}everyone <@\u{200B}1\\>");
 /// ```
 pub fn escape_user_text(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len() + 8);

@@ -61,6 +61,8 @@ struct Phrasing {
     weight: f32,
     /// Whether the phrasing asks a kind of fact.
     asks_kind: bool,
+    /// Bit i set: the phrasing asks question kind i.
+    kinds: u64,
     /// (contrast group, term) for each contrast term the phrasing names.
     contrasts: Vec<(u32, TermId)>,
 }
@@ -144,21 +146,28 @@ impl Index {
             for (position, terms) in phrasing_terms[entry_index].iter().enumerate() {
                 let mut ids = Vec::with_capacity(terms.len());
                 let mut asks_kind = false;
+                let mut phrasing_kinds = 0u64;
                 for term in terms {
                     let id = index.intern(term);
                     if term.kind == TermKind::Question {
                         asks_kind = true;
                         let next_bit = 1u64 << (index.kind_bits.len() as u32).min(63);
-                        kinds |= *index.kind_bits.entry(id).or_insert(next_bit);
+                        phrasing_kinds |= *index.kind_bits.entry(id).or_insert(next_bit);
                     }
                     ids.push(id);
                 }
+                kinds |= phrasing_kinds;
                 ids.sort_unstable();
                 ids.dedup();
+                // Question kinds are matched per phrasing through `kinds`, not through
+                // postings: "who" is in a sizeable share of all phrasings, and a phrasing
+                // sharing only a question word with a question is no match.
                 for &id in &ids {
-                    index.postings[id as usize].push(index.phrasings.len() as u32);
+                    if !index.kinds.values().any(|&k| k == id) {
+                        index.postings[id as usize].push(index.phrasings.len() as u32);
+                        bag.push(id);
+                    }
                 }
-                bag.extend(&ids);
                 let contrasts = index.contrasts_of(&ids);
                 index.phrasings.push(Phrasing {
                     entry: entry_index as u32,
@@ -166,6 +175,7 @@ impl Index {
                     position: position as u32,
                     weight: 0.0,
                     asks_kind,
+                    kinds: phrasing_kinds,
                     contrasts,
                 });
             }
@@ -241,8 +251,27 @@ impl Index {
         }
     }
 
-    /// Scores every entry that has a phrasing sharing a term with the question.
-    pub fn score(&self, terms: &[Term]) -> Scores {
+    /// Scores every entry that has a phrasing sharing a term with the question, and keeps
+    /// the best `keep` of them.
+    pub fn score(&self, terms: &[Term], keep: usize) -> Scores {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.fit(self.phrasings.len(), self.entries.len());
+            let scores = self.score_with(terms, keep, &mut scratch);
+            scratch.clear();
+            scores
+        })
+    }
+
+    fn score_with(&self, terms: &[Term], keep: usize, scratch: &mut Scratch) -> Scores {
+        let Scratch {
+            direct,
+            touched,
+            bag,
+            bagged,
+            best,
+            scored,
+        } = scratch;
         let mut question_weight = 0.0f32;
         let mut word_weight = 0.0f32;
         let mut known_word_weight = 0.0f32;
@@ -251,9 +280,8 @@ impl Index {
         let mut asked: u64 = 0;
         let mut asks_kind = false;
         let mut known_ids: Vec<TermId> = Vec::with_capacity(terms.len());
-        let mut direct = vec![0.0f32; self.phrasings.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut bag = vec![0.0f32; self.entries.len()];
+        // (bit, credited weight) of each question kind asked that the data knows.
+        let mut asked_kinds: Vec<(u64, f32)> = Vec::new();
         for term in terms {
             let id = self.lookup(term);
             let (weight, _) = self.weight(term);
@@ -282,6 +310,10 @@ impl Index {
                 } else {
                     1.0
                 };
+            if let Some(&bit) = self.kind_bits.get(&id) {
+                asked_kinds.push((bit, credited));
+                continue;
+            }
             for &phrasing in &self.postings[id as usize] {
                 let slot = &mut direct[phrasing as usize];
                 if *slot == 0.0 {
@@ -290,19 +322,29 @@ impl Index {
                 *slot += credited;
             }
             for &entry in &self.bag_postings[id as usize] {
-                bag[entry as usize] += credited;
+                let slot = &mut bag[entry as usize];
+                if *slot == 0.0 {
+                    bagged.push(entry);
+                }
+                *slot += credited;
             }
         }
         let asked_contrasts = self.contrasts_of(&known_ids);
 
-        let mut best: Vec<Option<(f32, u32)>> = vec![None; self.entries.len()];
-        let mut scored: Vec<u32> = Vec::new();
-        for &p in &touched {
+        for &p in touched.iter() {
             let phrasing = &self.phrasings[p as usize];
             let entry = phrasing.entry as usize;
             let info = &self.entries[entry];
-            let overlap = direct[p as usize];
-            let explained = overlap + BAG_CREDIT * (bag[entry] - overlap).max(0.0);
+            let kinds_matched = |kinds: u64| -> f32 {
+                asked_kinds
+                    .iter()
+                    .filter(|(bit, _)| kinds & bit != 0)
+                    .map(|(_, w)| w)
+                    .sum()
+            };
+            let overlap = direct[p as usize] + kinds_matched(phrasing.kinds);
+            let entry_bag = bag[entry] + kinds_matched(info.kinds);
+            let explained = overlap + BAG_CREDIT * (entry_bag - overlap).max(0.0);
             let question_coverage = (explained / question_weight).min(1.0);
             let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
             let mut score = question_coverage * coverage_power(phrasing_coverage);
@@ -333,10 +375,17 @@ impl Index {
             }
         }
         let mut ranked: Vec<(usize, f32, usize)> = scored
-            .into_iter()
-            .filter_map(|e| best[e as usize].map(|(s, p)| (e as usize, s, p as usize)))
+            .iter()
+            .filter_map(|&e| best[e as usize].map(|(s, p)| (e as usize, s, p as usize)))
             .collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order = |a: &(usize, f32, usize), b: &(usize, f32, usize)| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        };
+        if ranked.len() > keep && keep > 0 {
+            ranked.select_nth_unstable_by(keep - 1, order);
+            ranked.truncate(keep);
+        }
+        ranked.sort_unstable_by(order);
         Scores {
             ranked,
             knows_a_word: known_word_weight > 0.0,
@@ -354,6 +403,52 @@ impl Index {
     pub fn phrasing_count(&self) -> usize {
         self.phrasings.len()
     }
+}
+
+/// Buffers for scoring, kept per thread so a question allocates nothing in proportion to
+/// the size of the data; only the slots a question touched are reset after it.
+#[derive(Default)]
+struct Scratch {
+    /// Phrasing -> matched weight.
+    direct: Vec<f32>,
+    touched: Vec<u32>,
+    /// Entry -> matched weight of its bag.
+    bag: Vec<f32>,
+    bagged: Vec<u32>,
+    /// Entry -> best (score, phrasing position).
+    best: Vec<Option<(f32, u32)>>,
+    scored: Vec<u32>,
+}
+
+impl Scratch {
+    fn fit(&mut self, phrasings: usize, entries: usize) {
+        if self.direct.len() < phrasings {
+            self.direct.resize(phrasings, 0.0);
+        }
+        if self.bag.len() < entries {
+            self.bag.resize(entries, 0.0);
+            self.best.resize(entries, None);
+        }
+    }
+
+    fn clear(&mut self) {
+        for &p in &self.touched {
+            self.direct[p as usize] = 0.0;
+        }
+        for &e in &self.bagged {
+            self.bag[e as usize] = 0.0;
+        }
+        for &e in &self.scored {
+            self.best[e as usize] = None;
+        }
+        self.touched.clear();
+        self.bagged.clear();
+        self.scored.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// `coverage` (0 to 1) to the power [`PHRASING_COVERAGE_EXPONENT`], from a table: the

@@ -73,6 +73,9 @@ pub const NOT_COVERED_SHARE: f32 = 0.5;
 pub const MIN_ANSWER_EVIDENCE: f32 = 1.6;
 /// A score this high means the question reads exactly as one of the phrasings.
 pub const EXACT_MATCH: f32 = 0.999;
+/// How many of the best entries a question keeps ranked (enough for the answer, the
+/// runner-ups within the margin, "did you mean" and the near misses).
+pub const RANKED: usize = 32;
 /// How many near misses a [`NoAnswer`] keeps for the curators' log.
 pub const NEAR_MISSES: usize = 3;
 
@@ -121,7 +124,7 @@ impl Engine {
     pub fn ask(&self, question: &str) -> Outcome {
         let terms = self.kb.analyzer().analyze(question);
         let t = &self.thresholds;
-        let scores = self.index.score(&terms);
+        let scores = self.index.score(&terms, RANKED);
         let candidate = |&(entry, score, _): &(usize, f32, usize)| Candidate {
             entry: self.kb.entries()[entry].clone(),
             score,
@@ -209,7 +212,7 @@ impl Engine {
     /// "why did it answer that?" (`jedi-bot ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Explanation {
         let terms = self.kb.analyzer().analyze(question);
-        let scores = self.index.score(&terms);
+        let scores = self.index.score(&terms, limit);
         Explanation {
             terms: terms
                 .iter()
@@ -284,7 +287,7 @@ impl Engine {
                 .collect();
         }
         self.index
-            .score(&terms)
+            .score(&terms, limit + self.kb.entries().len().min(RANKED))
             .ranked
             .into_iter()
             .filter(|&(entry, _, _)| self.kb.entries()[entry].covered)

@@ -120,6 +120,7 @@ impl Analyzer {
     /// let mut lexicon = Lexicon::default();
     /// lexicon.stop_words = vec!["the".into()];
     /// lexicon.synonyms.insert("aws".into(), vec!["amazon web services".into()]);
+    /// lexicon.synonyms.insert("sue".into(), vec!["sued".into()]);
     /// lexicon.question_words.insert("who".into(), vec!["who".into()]);
     /// let analyzer = Analyzer::new(&lexicon, &["who sued the pentagon"], WordList::default());
     /// let keys: Vec<String> = analyzer

@@ -14,6 +14,9 @@ use std::hash::{BuildHasher, Hasher};
 pub const MIN_WORD_LEN: usize = 4;
 /// Words at least this long may be corrected across two edits; shorter ones across one.
 pub const LONG_WORD_LEN: usize = 8;
+/// Words longer than this are neither indexed nor corrected: no real word is, and the
+/// deleted forms of a word grow with the square of its length.
+pub const MAX_WORD_LEN: usize = 40;
 
 /// A vocabulary indexed for spelling correction.
 #[derive(Debug, Default, Clone)]
@@ -22,6 +25,10 @@ pub struct Speller {
     /// Hash of a word, or of the word with one (or two) characters deleted -> word indices.
     index: HashMap<u64, Vec<u32>>,
     hasher: std::hash::RandomState,
+    /// Characters in the longest indexed word: a token longer than this by more than the
+    /// edits allowed has no candidate, and is not even hashed (a 4000-character "word"
+    /// would otherwise cost millions of deleted forms).
+    longest: usize,
 }
 
 impl Speller {
@@ -30,7 +37,7 @@ impl Speller {
         let mut speller = Speller::default();
         for (word, count) in words {
             let chars = word.chars().count();
-            if chars + 1 < MIN_WORD_LEN {
+            if chars + 1 < MIN_WORD_LEN || chars > MAX_WORD_LEN {
                 continue;
             }
             let id = speller.words.len() as u32;
@@ -43,6 +50,7 @@ impl Speller {
                     ids.push(id);
                 }
             }
+            speller.longest = speller.longest.max(chars);
             speller.words.push((word, count));
         }
         speller
@@ -91,10 +99,13 @@ impl Speller {
     /// ```
     pub fn correct(&self, token: &str) -> Option<&str> {
         let len = token.chars().count();
-        if len < MIN_WORD_LEN {
+        if !(MIN_WORD_LEN..=MAX_WORD_LEN).contains(&len) {
             return None;
         }
         let max_edits = if len >= LONG_WORD_LEN { 2 } else { 1 };
+        if len > self.longest + max_edits {
+            return None;
+        }
         let mut keys = Vec::new();
         self.keys(token, max_edits, &mut keys);
         let mut best: Option<(usize, u32, &str)> = None;
@@ -182,6 +193,18 @@ mod tests {
     fn ties_go_to_the_more_frequent_word() {
         let s = speller(&[("cloud", 1), ("clout", 5)]);
         assert_eq!(s.correct("clous"), Some("clout"));
+    }
+
+    #[test]
+    fn overlong_words_are_neither_indexed_nor_corrected() {
+        let long = "a".repeat(MAX_WORD_LEN + 1);
+        let s = speller(&[("contract", 1), (long.as_str(), 1)]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.correct(&"contract".repeat(500)), None);
+        assert_eq!(s.correct(&format!("{long}b")), None);
+        // Just past the longest indexed word by more than the edits allowed: no candidate.
+        assert_eq!(s.correct("contractsss"), None);
+        assert_eq!(s.correct("contractss"), Some("contract"));
     }
 
     #[test]

@@ -174,10 +174,20 @@ impl Analyzer {
         for word in &lexicon.relative_pronouns {
             analyzer.relative_pronouns.extend(analyzer.words(word));
         }
+        // The same words recur across phrases, stop words and the corpus: stem each once.
+        let mut stems: HashMap<String, String> = HashMap::default();
+        let mut stem_of = |analyzer: &Analyzer, word: &str| -> String {
+            if let Some(stem) = stems.get(word) {
+                return stem.clone();
+            }
+            let stem = analyzer.stem(word);
+            stems.insert(word.to_string(), stem.clone());
+            stem
+        };
         analyzer.stop_stems = analyzer
             .stop_words
             .iter()
-            .map(|w| analyzer.stem(w))
+            .map(|w| stem_of(&analyzer, w))
             .collect();
 
         let mut counts: HashMap<String, u32> = HashMap::default();
@@ -201,8 +211,8 @@ impl Analyzer {
                 for word in &words {
                     *counts.entry(word.clone()).or_default() += 1;
                 }
-                let first = analyzer.stem(first);
-                let rest = rest.iter().map(|w| analyzer.stem(w)).collect();
+                let first = stem_of(&analyzer, first);
+                let rest = rest.iter().map(|w| stem_of(&analyzer, w)).collect();
                 analyzer.phrases.entry(first).or_default().push(Phrase {
                     rest,
                     words: words.clone(),
@@ -231,7 +241,7 @@ impl Analyzer {
             .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
             .collect();
         for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
-            let stem = analyzer.stem(word);
+            let stem = stem_of(&analyzer, word);
             analyzer.known_stems.insert(stem.clone());
             analyzer.known_words.insert(word.clone(), stem);
         }
@@ -301,7 +311,17 @@ impl Analyzer {
             }
             match self.split_number(&token) {
                 Some((number, word)) => {
-                    push(number.to_string(), &mut first);
+                    // The number reads as it would on its own (when a bare "18" means
+                    // 2018, "18b" reads "2018 billion"), so reading the result again
+                    // changes nothing.
+                    match self.contractions.get(number) {
+                        Some(expansion) => {
+                            for word in expansion {
+                                push(word.clone(), &mut first);
+                            }
+                        }
+                        None => push(number.to_string(), &mut first),
+                    }
                     push(word.clone(), &mut first);
                 }
                 None if !token.is_empty() => push(token, &mut first),

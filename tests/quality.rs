@@ -114,3 +114,66 @@ fn every_entry_answers_its_own_first_question() {
         }
     }
 }
+
+/// One typing slip in every question of the project's own sets (a swapped, dropped,
+/// doubled or wrong letter in one word of three letters or more, chosen by a fixed
+/// generator): the bot may decline more of them, but must not answer more of them wrong
+/// or answer off-topic ones. A robustness guard with its own floor, below the targets
+/// above: on first measurement (before the speller read stop words and three-letter
+/// words) 68.3% of these were answered right; now 83.9%.
+#[test]
+fn one_typo_per_question_is_mostly_read_through() {
+    const MIN_TYPO_CORRECT: f64 = 0.78;
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| -> usize {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut cases = Vec::new();
+    for file in ["questions.jsonl", "fresh.jsonl"] {
+        for mut case in read_cases(&dir.join(file)).unwrap() {
+            let mut words: Vec<String> = case.q.split(' ').map(str::to_string).collect();
+            let long: Vec<usize> = (0..words.len())
+                .filter(|&i| {
+                    words[i].chars().count() >= 3 && words[i].chars().all(char::is_alphabetic)
+                })
+                .collect();
+            if long.is_empty() {
+                continue;
+            }
+            let i = long[next(long.len())];
+            let mut chars: Vec<char> = words[i].chars().collect();
+            let at = next(chars.len() - 1);
+            match next(4) {
+                0 => chars.swap(at, at + 1),
+                1 => {
+                    chars.remove(at);
+                }
+                2 => chars.insert(at, chars[at]),
+                _ => chars[at] = (b'a' + next(26) as u8) as char,
+            }
+            words[i] = chars.into_iter().collect();
+            case.q = words.join(" ");
+            cases.push(case);
+        }
+    }
+    let engine = Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default());
+    let report = grade(&engine, &cases);
+    eprintln!("one typo per question:\n{report}");
+    assert!(report.on_topic >= 400, "{report}");
+    assert!(
+        report.correct_rate() >= MIN_TYPO_CORRECT,
+        "typos: correct below {MIN_TYPO_CORRECT}:\n{report}"
+    );
+    assert!(
+        report.wrong_rate() <= MAX_WRONG,
+        "typos: too many wrong:\n{report}"
+    );
+    assert!(
+        report.off_topic_declined_rate() >= MIN_OFF_TOPIC_DECLINED,
+        "typos: off-topic answered:\n{report}"
+    );
+}

@@ -247,9 +247,9 @@ impl Analyzer {
         }
         let mut spellable: Vec<(String, u32)> = counts
             .into_iter()
-            .filter(|(word, _)| {
-                !analyzer.stop_words.contains(word) && word.chars().all(char::is_alphabetic)
-            })
+            // Stop words too: "thhe" and "ddid" are typos of words that carry nothing,
+            // and left uncorrected they would weigh as much as a word the data never saw.
+            .filter(|(word, _)| word.chars().all(char::is_alphabetic))
             .collect();
         spellable.sort();
         analyzer.spellable = spellable;
@@ -440,8 +440,9 @@ impl Analyzer {
     }
 
     fn speller(&self) -> &Speller {
-        self.speller
-            .get_or_init(|| Speller::new(self.spellable.iter().cloned()))
+        self.speller.get_or_init(|| {
+            Speller::new(self.spellable.iter().cloned()).swap_into(self.stop_words.iter().cloned())
+        })
     }
 
     fn is_known(&self, word: &str) -> bool {

@@ -10,8 +10,15 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
-/// Words shorter than this are never corrected: too many real words are one edit apart.
+/// Words shorter than this are corrected only by restoring a dropped letter ("jdi" ->
+/// "jedi") or by swapping two neighbouring letters into one of the swap targets ("hte"
+/// -> "the", see [`Speller::swap_into`]): other edits turn too many abbreviations into
+/// words of the data ("nba" -> "nab", "ge" -> "get"). (Real English words are never
+/// corrected at all: the analyser asks only for the words it does not know.)
 pub const MIN_WORD_LEN: usize = 4;
+/// Words this long (one short of [`MIN_WORD_LEN`]) may be corrected by a swap or a
+/// restored letter.
+pub const SHORT_WORD_LEN: usize = MIN_WORD_LEN - 1;
 /// Words at least this long may be corrected across two edits; shorter ones across one.
 pub const LONG_WORD_LEN: usize = 8;
 /// Words longer than this are neither indexed nor corrected: no real word is, and the
@@ -25,6 +32,8 @@ pub struct Speller {
     /// Hash of a word, or of the word with one (or two) characters deleted -> word indices.
     index: HashMap<u64, Vec<u32>>,
     hasher: std::hash::RandomState,
+    /// The only words a three-letter token may be swapped into.
+    swap_targets: std::collections::HashSet<String>,
     /// Characters in the longest indexed word: a token longer than this by more than the
     /// edits allowed has no candidate, and is not even hashed (a 4000-character "word"
     /// would otherwise cost millions of deleted forms).
@@ -32,6 +41,14 @@ pub struct Speller {
 }
 
 impl Speller {
+    /// Lets three-letter tokens be corrected by a swap of neighbouring letters into these
+    /// words (the analyser passes its stop words: a swap into one of them adds no
+    /// evidence, so an abbreviation swapped by mistake cannot make an answer).
+    pub fn swap_into(mut self, targets: impl IntoIterator<Item = String>) -> Self {
+        self.swap_targets = targets.into_iter().collect();
+        self
+    }
+
     /// Indexes `words`, each with how often it occurs (the more frequent wins a tie).
     pub fn new(words: impl IntoIterator<Item = (String, u32)>) -> Self {
         let mut speller = Speller::default();
@@ -99,7 +116,8 @@ impl Speller {
     /// ```
     pub fn correct(&self, token: &str) -> Option<&str> {
         let len = token.chars().count();
-        if !(MIN_WORD_LEN..=MAX_WORD_LEN).contains(&len) {
+        let short = len == SHORT_WORD_LEN;
+        if !(SHORT_WORD_LEN..=MAX_WORD_LEN).contains(&len) {
             return None;
         }
         let max_edits = if len >= LONG_WORD_LEN { 2 } else { 1 };
@@ -117,7 +135,9 @@ impl Speller {
                 }
                 seen.push(id);
                 let (word, count) = &self.words[id as usize];
-                if word.len().abs_diff(token.len()) > max_edits * 4 {
+                if word.len().abs_diff(token.len()) > max_edits * 4
+                    || (short && word.chars().count() != len + 1)
+                {
                     continue;
                 }
                 let distance = strsim::damerau_levenshtein(token, word);
@@ -136,7 +156,52 @@ impl Speller {
                 }
             }
         }
-        best.map(|(_, _, word)| word)
+        let swapped = if short { self.swapped(token) } else { None };
+        match (best, swapped) {
+            (Some((1, count, word)), Some(other)) => {
+                let other_count = self.count(other);
+                Some(if (other_count, other) > (count, word) {
+                    other
+                } else {
+                    word
+                })
+            }
+            (best, swapped) => swapped.or(best.map(|(_, _, word)| word)),
+        }
+    }
+
+    fn count(&self, word: &str) -> u32 {
+        self.words
+            .iter()
+            .find(|(w, _)| w == word)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    /// The most frequent swap target that is `token` with two neighbouring characters
+    /// swapped, if any.
+    fn swapped(&self, token: &str) -> Option<&str> {
+        let chars: Vec<char> = token.chars().collect();
+        let mut best: Option<(u32, &str)> = None;
+        for i in 0..chars.len().saturating_sub(1) {
+            if chars[i] == chars[i + 1] {
+                continue;
+            }
+            let mut swapped = chars.clone();
+            swapped.swap(i, i + 1);
+            let candidate: String = swapped.into_iter().collect();
+            let mut hasher = self.hasher.build_hasher();
+            hasher.write(candidate.as_bytes());
+            for &id in self.index.get(&hasher.finish()).into_iter().flatten() {
+                let (word, count) = &self.words[id as usize];
+                if *word == candidate
+                    && self.swap_targets.contains(word)
+                    && best.is_none_or(|(c, w)| (*count, w) > (c, word))
+                {
+                    best = Some((*count, word));
+                }
+            }
+        }
+        best.map(|(_, word)| word)
     }
 
     /// How many words are indexed.
@@ -193,6 +258,20 @@ mod tests {
     fn ties_go_to_the_more_frequent_word() {
         let s = speller(&[("cloud", 1), ("clout", 5)]);
         assert_eq!(s.correct("clous"), Some("clout"));
+    }
+
+    #[test]
+    fn three_letter_words_are_corrected_only_by_a_swap_or_a_restored_letter() {
+        let s = speller(&[("won", 5), ("nab", 1), ("jedi", 1), ("the", 9), ("an", 9)])
+            .swap_into(["the".to_string()]);
+        assert_eq!(s.correct("hte"), Some("the"));
+        assert_eq!(s.correct("teh"), Some("the"));
+        assert_eq!(s.correct("wno"), None, "a swap only into a target");
+        assert_eq!(s.correct("nba"), None);
+        assert_eq!(s.correct("jdi"), Some("jedi"));
+        assert_eq!(s.correct("ehe"), None, "no substitution");
+        assert_eq!(s.correct("aan"), None, "no deletion");
+        assert_eq!(s.correct("wo"), None, "two letters are never corrected");
     }
 
     #[test]

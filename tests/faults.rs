@@ -486,19 +486,33 @@ async fn reloading_under_load_drops_no_question() {
     .await;
     let channel = FakeDiscord::CHANNEL_ID;
     let good = std::fs::read_to_string(data.path().join("qa.toml")).unwrap();
+    let quotes = std::fs::read_to_string(data.path().join("quotes.toml")).unwrap();
+    // A curator's bad edits, one per odd round, each with what its refusal must name.
+    let not_verbatim = format!(
+        "{good}\n[[entry]]\nid = \"bogus\"\nquestions = [\"what is bogus\"]\n\
+         answer = \"Bogus.\"\nsources = [\"This sentence is not in the article.\"]\n"
+    );
+    let bad_edits: [(&str, Option<&str>, &str); 4] = [
+        ("qa.toml", Some("[[entry]\nbroken"), "qa.toml:1"),
+        ("qa.toml", Some("[[entry]]\nid = 3\n"), "qa.toml:2"),
+        ("quotes.toml", None, "quotes.toml: cannot read"),
+        ("qa.toml", Some(&not_verbatim), "not verbatim"),
+    ];
     let mut questions = HashMap::new();
-    for round in 0..6 {
+    for round in 0..8 {
         for i in 0..50 {
             questions.insert(
                 ask(&fake, channel, FakeDiscord::USER_ID, round * 50 + i),
                 channel,
             );
         }
-        let bad = round % 2 == 1;
-        if bad {
-            std::fs::write(data.path().join("qa.toml"), "[[entry]]\nid = 3\n").unwrap();
-        } else {
-            std::fs::write(data.path().join("qa.toml"), &good).unwrap();
+        let bad = (round % 2 == 1).then(|| bad_edits[round as usize / 2]);
+        std::fs::write(data.path().join("qa.toml"), &good).unwrap();
+        std::fs::write(data.path().join("quotes.toml"), &quotes).unwrap();
+        match bad {
+            Some((file, Some(text), _)) => std::fs::write(data.path().join(file), text).unwrap(),
+            Some((file, None, _)) => std::fs::remove_file(data.path().join(file)).unwrap(),
+            None => {}
         }
         let reloads = |log: &str| {
             log.matches("reload refused").count() + log.matches("reloaded the data").count()
@@ -516,6 +530,15 @@ async fn reloading_under_load_drops_no_question() {
         while reloads(&bot.log()) == before {
             assert!(started.elapsed() < WAIT, "no reload; {}", tail(&bot.log()));
             tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if let Some((_, _, named)) = bad {
+            let log = bot.log();
+            let refusal = &log[log.rfind("reload refused").unwrap()..];
+            assert!(
+                refusal.contains(named),
+                "{named:?} not in {}",
+                tail(refusal)
+            );
         }
     }
     assert_answered_once(&fake, &questions, Duration::from_secs(60), &bot).await;

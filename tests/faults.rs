@@ -506,7 +506,7 @@ async fn reloading_under_load_drops_no_question() {
                 channel,
             );
         }
-        let bad = (round % 2 == 1).then(|| bad_edits[round as usize / 2]);
+        let bad = (round % 2 == 1).then(|| bad_edits[round / 2]);
         std::fs::write(data.path().join("qa.toml"), &good).unwrap();
         std::fs::write(data.path().join("quotes.toml"), &quotes).unwrap();
         match bad {

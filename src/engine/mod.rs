@@ -68,9 +68,10 @@ impl std::fmt::Display for Explanation {
 /// but not covered"; below this share of known word weight it is "off the story".
 pub const NOT_COVERED_SHARE: f32 = 0.5;
 /// A question whose known terms weigh less than this (a lone frequent word: "microsoft?",
-/// "what was microsoft told?") is too vague to answer outright, unless it is one of the
-/// data's phrasings word for word ("what is jedi?"): it gets "did you mean" at best.
-pub const MIN_ANSWER_EVIDENCE: f32 = 1.6;
+/// "what was microsoft told?", "what does it mean?") is too vague to answer outright,
+/// unless it is one of the data's phrasings word for word ("what is jedi?"): it gets "did
+/// you mean" at best.
+pub const MIN_ANSWER_EVIDENCE: f32 = 2.0;
 /// A score this high means the question reads exactly as one of the phrasings.
 pub const EXACT_MATCH: f32 = 0.999;
 /// How many of the best entries a question keeps ranked (enough for the answer, the

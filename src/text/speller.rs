@@ -158,28 +158,23 @@ impl Speller {
         }
         let swapped = if short { self.swapped(token) } else { None };
         match (best, swapped) {
-            (Some((1, count, word)), Some(other)) => {
-                let other_count = self.count(other);
+            // One edit each way: the more frequent word wins, as in a tie above.
+            (Some((_, count, word)), Some((other_count, other))) => {
                 Some(if (other_count, other) > (count, word) {
                     other
                 } else {
                     word
                 })
             }
-            (best, swapped) => swapped.or(best.map(|(_, _, word)| word)),
+            (best, swapped) => swapped
+                .map(|(_, word)| word)
+                .or(best.map(|(_, _, word)| word)),
         }
     }
 
-    fn count(&self, word: &str) -> u32 {
-        self.words
-            .iter()
-            .find(|(w, _)| w == word)
-            .map_or(0, |(_, count)| *count)
-    }
-
     /// The most frequent swap target that is `token` with two neighbouring characters
-    /// swapped, if any.
-    fn swapped(&self, token: &str) -> Option<&str> {
+    /// swapped, if any, with its count.
+    fn swapped(&self, token: &str) -> Option<(u32, &str)> {
         let chars: Vec<char> = token.chars().collect();
         let mut best: Option<(u32, &str)> = None;
         for i in 0..chars.len().saturating_sub(1) {
@@ -201,7 +196,7 @@ impl Speller {
                 }
             }
         }
-        best.map(|(_, word)| word)
+        best
     }
 
     /// How many words are indexed.

@@ -163,7 +163,7 @@ impl Index {
                 // postings: "who" is in a sizeable share of all phrasings, and a phrasing
                 // sharing only a question word with a question is no match.
                 for &id in &ids {
-                    if !index.kinds.values().any(|&k| k == id) {
+                    if !index.kind_bits.contains_key(&id) {
                         index.postings[id as usize].push(index.phrasings.len() as u32);
                         bag.push(id);
                     }

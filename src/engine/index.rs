@@ -94,8 +94,8 @@ pub(crate) struct Scores {
 /// Every phrasing of every entry, indexed.
 #[derive(Debug)]
 pub(crate) struct Index {
-    words: HashMap<String, TermId>,
-    kinds: HashMap<String, TermId>,
+    words: HashMap<Arc<str>, TermId>,
+    kinds: HashMap<Arc<str>, TermId>,
     weights: Vec<f32>,
     /// Term -> phrasings that have it.
     postings: Vec<Vec<u32>>,
@@ -140,6 +140,7 @@ impl Index {
                 index.contrast_groups.insert(id, group as u32);
             }
         }
+        let mut reader = analyzer.exact_reader();
         for (entry_index, entry) in entries.iter().enumerate() {
             let mut kinds = 0u64;
             let mut bag: Vec<TermId> = Vec::new();
@@ -181,7 +182,7 @@ impl Index {
             }
             let texts = std::iter::once(&entry.answer).chain(&entry.sources);
             for text in texts {
-                for term in analyzer.analyze_exact(text) {
+                for term in reader.analyze(text) {
                     if term.kind == TermKind::Word {
                         bag.push(index.intern(&term));
                     }
@@ -219,7 +220,7 @@ impl Index {
             TermKind::Word => &mut self.words,
             TermKind::Question => &mut self.kinds,
         };
-        if let Some(&id) = map.get(&term.key) {
+        if let Some(&id) = map.get(&*term.key) {
             return id;
         }
         let id = self.bag_postings.len() as TermId;
@@ -237,8 +238,8 @@ impl Index {
 
     fn lookup(&self, term: &Term) -> Option<TermId> {
         match term.kind {
-            TermKind::Word => self.words.get(&term.key).copied(),
-            TermKind::Question => self.kinds.get(&term.key).copied(),
+            TermKind::Word => self.words.get(&*term.key).copied(),
+            TermKind::Question => self.kinds.get(&*term.key).copied(),
         }
     }
 

@@ -34,8 +34,11 @@ pub struct KnowledgeBase {
     timeline: Vec<Event>,
     quotes: Vec<Quote>,
     /// The terms of each quote's speaker and role, and of its text and context.
-    quote_terms: Vec<(HashSet<String>, HashSet<String>)>,
+    quote_terms: Vec<(TermKeys, TermKeys)>,
 }
+
+/// The term keys of a text, for matching filters against it.
+type TermKeys = HashSet<Arc<str>>;
 
 /// The whole knowledge base as `jedi-bot export` prints it.
 #[derive(Debug, Serialize)]
@@ -72,7 +75,7 @@ impl KnowledgeBase {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
-        let terms = |text: &str| -> HashSet<String> {
+        let terms = |text: &str| -> TermKeys {
             parsed
                 .analyzer
                 .analyze_exact(text)
@@ -170,7 +173,7 @@ impl KnowledgeBase {
     /// empty or missing filter matches everything. Matching uses the same analysis as
     /// questions, so "smith", "Brad Smith" and "microsoft's president" all find Brad Smith.
     pub fn find_quotes(&self, speaker: Option<&str>, words: Option<&str>) -> Vec<&Quote> {
-        let wanted = |text: Option<&str>| -> Vec<String> {
+        let wanted = |text: Option<&str>| -> Vec<Arc<str>> {
             text.map(|t| {
                 self.analyzer
                     .analyze(t)

@@ -2,6 +2,7 @@
 //! file and line; all of them are collected before anything is refused.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -315,7 +316,7 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
 }
 
 /// Whether a normalised question has not been seen (a repeat is reported on its own).
-fn normalized_is_new(seen: &HashMap<String, (String, usize)>, normalized: &str) -> bool {
+fn normalized_is_new(seen: &HashMap<String, (Rc<str>, usize)>, normalized: &str) -> bool {
     !seen.contains_key(normalized)
 }
 
@@ -335,6 +336,19 @@ impl Checker<'_> {
         max: usize,
         problems: &mut Vec<Problem>,
     ) -> String {
+        self.check_text(file, field, value, max, problems);
+        value.get_ref().clone()
+    }
+
+    /// Checks a text: not empty and at most `max` characters.
+    fn check_text(
+        &self,
+        file: SourceFile<'_>,
+        field: &str,
+        value: &Text,
+        max: usize,
+        problems: &mut Vec<Problem>,
+    ) {
         let text = value.get_ref();
         if text.trim().is_empty() {
             problems.push(file.at(&value.span(), format!("{field} is empty")));
@@ -347,7 +361,6 @@ impl Checker<'_> {
                 ),
             ));
         }
-        text.clone()
     }
 
     /// A stable id: lowercase letters and digits in words joined by "-".
@@ -503,40 +516,45 @@ impl Checker<'_> {
             problems.push(file.whole("no [[entry]] tables: the Q&A set is empty"));
         }
         let mut ids = HashMap::default();
-        let mut phrasings: HashMap<String, (String, usize)> = HashMap::default();
-        let mut readings: HashMap<String, (String, usize)> = HashMap::default();
+        // Normalised question / reading -> (entry id, line) of its first appearance.
+        let mut phrasings: HashMap<String, (Rc<str>, usize)> = HashMap::default();
+        let mut readings: HashMap<String, (Rc<str>, usize)> = HashMap::default();
         let mut entries = Vec::with_capacity(raw.entry.len());
         let mut all_terms = Vec::with_capacity(raw.entry.len());
-        for raw in &raw.entry {
+        let mut raw = raw;
+        for raw in &mut raw.entry {
             let id = self.id(file, &raw.id, &mut ids, problems);
+            let shared_id: Rc<str> = Rc::from(id.as_str());
             if raw.questions.get_ref().is_empty() {
                 problems.push(file.at(
                     &raw.questions.span(),
                     format!("entry \"{id}\" has no questions"),
                 ));
             }
-            let mut questions = Vec::new();
-            let mut entry_terms = Vec::new();
-            for (i, question) in raw.questions.get_ref().iter().enumerate() {
+            let raw_questions = std::mem::take(raw.questions.get_mut());
+            let mut questions = Vec::with_capacity(raw_questions.len());
+            let mut entry_terms = Vec::with_capacity(raw_questions.len());
+            for (i, question) in raw_questions.into_iter().enumerate() {
                 let max = if i == 0 {
                     limits::BUTTON_LABEL
                 } else {
                     limits::AUTOCOMPLETE_CHOICE
                 };
-                let text = self.text(file, "question", question, max, problems);
+                self.check_text(file, "question", &question, max, problems);
+                let text = question.get_ref();
                 let (normalized, terms) = match corpus_words.next() {
                     Some(words) => analyzer.read_words(words),
-                    None => analyzer.read(&text),
+                    None => analyzer.read(text),
                 };
                 let line = file.line_col(question.span().start).0;
                 if !text.trim().is_empty() {
                     let content = terms.iter().any(|t| t.kind == TermKind::Word);
                     let mut keys: Vec<(bool, &str)> = terms
                         .iter()
-                        .map(|t| (t.kind == TermKind::Question, t.key.as_str()))
+                        .map(|t| (t.kind == TermKind::Question, &*t.key))
                         .collect();
                     keys.sort_unstable();
-                    let mut reading = String::new();
+                    let mut reading = String::with_capacity(normalized.len() + keys.len());
                     for (question, key) in keys {
                         if !reading.is_empty() {
                             reading.push(' ');
@@ -547,7 +565,7 @@ impl Checker<'_> {
                         reading.push_str(key);
                     }
                     match readings.get(&reading) {
-                        Some((other, first)) if *other != id && normalized_is_new(&phrasings, &normalized) => {
+                        Some((other, first)) if **other != *id && normalized_is_new(&phrasings, &normalized) => {
                             problems.push(file.at(
                                 &question.span(),
                                 format!(
@@ -557,7 +575,7 @@ impl Checker<'_> {
                         }
                         Some(_) => {}
                         None => {
-                            readings.insert(reading, (id.clone(), line));
+                            readings.insert(reading, (shared_id.clone(), line));
                         }
                     }
                     if !content {
@@ -567,7 +585,7 @@ impl Checker<'_> {
                         ));
                     }
                     match phrasings.get(&normalized) {
-                        Some((other, first)) if *other == id => problems.push(file.at(
+                        Some((other, first)) if **other == *id => problems.push(file.at(
                             &question.span(),
                             format!("question \"{text}\" repeats line {first} of the same entry"),
                         )),
@@ -576,11 +594,11 @@ impl Checker<'_> {
                             format!("question \"{text}\" is under two entries: \"{other}\" (line {first}) and \"{id}\""),
                         )),
                         None => {
-                            phrasings.insert(normalized, (id.clone(), line));
+                            phrasings.insert(normalized, (shared_id.clone(), line));
                         }
                     }
                 }
-                questions.push(text);
+                questions.push(question.into_inner());
                 entry_terms.push(terms);
             }
             let answer = self.text(

@@ -1,6 +1,8 @@
 //! The analyser: a knowledge base's vocabulary, compiled for reading questions.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -42,8 +44,9 @@ pub enum TermKind {
 /// One term of an analysed question or phrasing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
-    /// The stem, canonical word or question kind.
-    pub key: String,
+    /// The stem, canonical word or question kind (shared: the analyser hands out the
+    /// same key for every occurrence of a known word rather than copying it).
+    pub key: Arc<str>,
     /// Whether it is a word or a question kind.
     pub kind: TermKind,
     /// Whether it comes from a misspelt word that was corrected.
@@ -58,22 +61,73 @@ struct Phrase {
     /// The words as written, all of them: an exact match is preferred over a match of
     /// stems ("president" and "presided" stem alike).
     words: Vec<String>,
-    key: String,
+    key: Arc<str>,
     kind: TermKind,
 }
 
 /// A word of a question on its way to becoming a term.
-struct Token {
-    surface: String,
-    stem: String,
+struct Token<'a> {
+    surface: &'a str,
+    stem: Arc<str>,
     corrected: bool,
     /// First word of a clause (see [`tokenize_marked`]).
     starts_clause: bool,
 }
 
-/// The words of a text, split and expanded (see [`Analyzer::with_corpus`]).
-#[derive(Debug, Clone)]
-pub struct Words(Vec<(String, bool)>);
+/// The words of a text, split and expanded (see [`Analyzer::with_corpus`]): kept as the
+/// normalised text (the words joined by single spaces) and each word's place in it, so a
+/// text's words take two allocations rather than one per word.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    text: String,
+    /// (start, end, starts a clause) of each word in `text`.
+    spans: Vec<(usize, usize, bool)>,
+}
+
+impl Words {
+    fn with_capacity(len: usize) -> Words {
+        Words {
+            text: String::with_capacity(len),
+            spans: Vec::with_capacity(len / 4 + 1),
+        }
+    }
+
+    /// Appends `word`; it starts a clause when `*first` is set, which is then cleared.
+    fn push(&mut self, word: &str, first: &mut bool) {
+        if !self.spans.is_empty() {
+            self.text.push(' ');
+        }
+        let start = self.text.len();
+        self.text.push_str(word);
+        self.spans
+            .push((start, self.text.len(), std::mem::take(first)));
+    }
+
+    /// Each word, with whether it starts a clause.
+    fn iter(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.spans
+            .iter()
+            .map(|&(start, end, first)| (&self.text[start..end], first))
+    }
+}
+
+/// Word -> stem, for words read more than once.
+type StemMemo = HashMap<String, Arc<str>>;
+
+/// Reads texts known to be spelt right, stemming each word once (see
+/// [`Analyzer::exact_reader`]).
+pub struct ExactReader<'a> {
+    analyzer: &'a Analyzer,
+    stems: StemMemo,
+}
+
+impl ExactReader<'_> {
+    /// The terms of `text`, as [`Analyzer::analyze_exact`] gives them.
+    pub fn analyze(&mut self, text: &str) -> Vec<Term> {
+        let words = self.analyzer.marked_words(text);
+        self.analyzer.terms(&words, false, Some(&mut self.stems))
+    }
+}
 
 /// A knowledge base's vocabulary compiled for reading questions.
 pub struct Analyzer {
@@ -82,12 +136,12 @@ pub struct Analyzer {
     number_suffixes: HashMap<String, String>,
     stop_words: HashSet<String>,
     /// Stems of the stop words: "wants" is a stop word when "want" is.
-    stop_stems: HashSet<String>,
+    stop_stems: HashSet<Arc<str>>,
     /// First stem -> phrases starting with it, longest first.
     phrases: HashMap<String, Vec<Phrase>>,
     /// Every word of the vocabulary and the corpus, with its stem (a stem cache).
-    known_words: HashMap<String, String>,
-    known_stems: HashSet<String>,
+    known_words: HashMap<String, Arc<str>>,
+    known_stems: HashSet<Arc<str>>,
     /// The words typos are corrected towards, and the speller built from them on the
     /// first misspelt word (building it is the costliest part of start-up, and many runs
     /// never need it).
@@ -96,7 +150,7 @@ pub struct Analyzer {
     /// Real words that are never "corrected" into vocabulary words.
     common_words: WordList,
     /// The contrast groups, as term keys.
-    contrasts: Vec<Vec<String>>,
+    contrasts: Vec<Vec<Arc<str>>>,
     relative_pronouns: HashSet<String>,
 }
 
@@ -126,7 +180,7 @@ impl Analyzer {
     /// let keys: Vec<String> = analyzer
     ///     .analyze("Who sued the Pentagone, Amazon Web Services?")
     ///     .into_iter()
-    ///     .map(|t| t.key)
+    ///     .map(|t| t.key.to_string())
     ///     .collect();
     /// assert_eq!(keys, ["who", "sue", "pentagon", "aws"]);
     /// ```
@@ -175,15 +229,9 @@ impl Analyzer {
             analyzer.relative_pronouns.extend(analyzer.words(word));
         }
         // The same words recur across phrases, stop words and the corpus: stem each once.
-        let mut stems: HashMap<String, String> = HashMap::default();
-        let mut stem_of = |analyzer: &Analyzer, word: &str| -> String {
-            if let Some(stem) = stems.get(word) {
-                return stem.clone();
-            }
-            let stem = analyzer.stem(word);
-            stems.insert(word.to_string(), stem.clone());
-            stem
-        };
+        let mut stems = StemMemo::default();
+        let mut stem_of =
+            |analyzer: &Analyzer, word: &str| -> Arc<str> { analyzer.memo_stem(word, &mut stems) };
         analyzer.stop_stems = analyzer
             .stop_words
             .iter()
@@ -201,22 +249,32 @@ impl Analyzer {
                     .iter()
                     .map(|(word, phrases)| (word, phrases, TermKind::Word)),
             );
+        let count = |counts: &mut HashMap<String, u32>, word: &str| match counts.get_mut(word) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(word.to_string(), 1);
+            }
+        };
         for (key, phrases, kind) in groups {
             let own = (kind == TermKind::Word).then_some(key);
+            let key: Arc<str> = key.to_lowercase().into();
             for phrase in phrases.iter().chain(own) {
                 let words = analyzer.words(phrase);
                 let Some((first, rest)) = words.split_first() else {
                     continue;
                 };
                 for word in &words {
-                    *counts.entry(word.clone()).or_default() += 1;
+                    count(&mut counts, word);
                 }
-                let first = stem_of(&analyzer, first);
-                let rest = rest.iter().map(|w| stem_of(&analyzer, w)).collect();
+                let first = String::from(&*stem_of(&analyzer, first));
+                let rest = rest
+                    .iter()
+                    .map(|w| String::from(&*stem_of(&analyzer, w)))
+                    .collect();
                 analyzer.phrases.entry(first).or_default().push(Phrase {
                     rest,
-                    words: words.clone(),
-                    key: key.to_lowercase(),
+                    words,
+                    key: key.clone(),
                     kind,
                 });
             }
@@ -226,11 +284,11 @@ impl Analyzer {
         }
         let corpus_words: Vec<Words> = corpus
             .iter()
-            .map(|text| Words(analyzer.marked_words(text.as_ref())))
+            .map(|text| analyzer.marked_words(text.as_ref()))
             .collect();
         for words in &corpus_words {
-            for (word, _) in &words.0 {
-                *counts.entry(word.clone()).or_default() += 1;
+            for (word, _) in words.iter() {
+                count(&mut counts, word);
             }
         }
 
@@ -268,7 +326,7 @@ impl Analyzer {
     }
 
     /// The contrast groups of the lexicon, as term keys.
-    pub fn contrasts(&self) -> &[Vec<String>] {
+    pub fn contrasts(&self) -> &[Vec<Arc<str>>] {
         &self.contrasts
     }
 
@@ -276,36 +334,32 @@ impl Analyzer {
     /// possessives dropped and number suffixes spelled out ("10b" -> "10 billion").
     pub fn words(&self, text: &str) -> Vec<String> {
         self.marked_words(text)
-            .into_iter()
-            .map(|(word, _)| word)
+            .iter()
+            .map(|(word, _)| word.to_string())
             .collect()
     }
 
     /// [`words`](Self::words), each with whether it starts a clause.
-    fn marked_words(&self, text: &str) -> Vec<(String, bool)> {
+    fn marked_words(&self, text: &str) -> Words {
         let cleaned = clean(text);
-        let mut words = Vec::new();
+        let mut words = Words::with_capacity(cleaned.len() + 8);
         for (token, starts_clause) in tokenize_marked(&cleaned) {
-            let mut push = |word: String, first: &mut bool| {
-                words.push((word, *first));
-                *first = false;
-            };
             let mut first = starts_clause;
             if let Some(expansion) = self.contractions.get(token) {
                 for word in expansion {
-                    push(word.clone(), &mut first);
+                    words.push(word, &mut first);
                 }
                 continue;
             }
             let token = token.strip_suffix("'s").unwrap_or(token);
-            let token = if token.contains('\'') {
-                token.replace('\'', "")
+            let token: Cow<'_, str> = if token.contains('\'') {
+                token.replace('\'', "").into()
             } else {
-                token.to_string()
+                token.into()
             };
-            if let Some(expansion) = self.contractions.get(&token) {
+            if let Some(expansion) = self.contractions.get(&*token) {
                 for word in expansion {
-                    push(word.clone(), &mut first);
+                    words.push(word, &mut first);
                 }
                 continue;
             }
@@ -317,14 +371,14 @@ impl Analyzer {
                     match self.contractions.get(number) {
                         Some(expansion) => {
                             for word in expansion {
-                                push(word.clone(), &mut first);
+                                words.push(word, &mut first);
                             }
                         }
-                        None => push(number.to_string(), &mut first),
+                        None => words.push(number, &mut first),
                     }
-                    push(word.clone(), &mut first);
+                    words.push(word, &mut first);
                 }
-                None if !token.is_empty() => push(token, &mut first),
+                None if !token.is_empty() => words.push(&token, &mut first),
                 None => {}
             }
         }
@@ -334,7 +388,7 @@ impl Analyzer {
     /// The normalised form of `text`: its [`words`](Self::words) joined by single spaces.
     /// Normalising twice changes nothing.
     pub fn normalize(&self, text: &str) -> String {
-        self.words(text).join(" ")
+        self.marked_words(text).text
     }
 
     /// The terms of `text`, each once, in order of first appearance.
@@ -351,28 +405,33 @@ impl Analyzer {
     /// The normalised form of `text` and its terms, reading it once (for checking and
     /// indexing the data's own phrasings).
     pub fn read(&self, text: &str) -> (String, Vec<Term>) {
-        self.read_words(Words(self.marked_words(text)))
+        self.read_words(self.marked_words(text))
     }
 
     /// [`read`](Self::read) for words already split by [`with_corpus`](Self::with_corpus).
     pub fn read_words(&self, words: Words) -> (String, Vec<Term>) {
-        let words = words.0;
-        let normalized = words
-            .iter()
-            .map(|(word, _)| word.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        (normalized, self.terms(words, true))
+        let terms = self.terms(&words, true, None);
+        (words.text, terms)
+    }
+
+    /// A reader for many texts known to be spelt right (see
+    /// [`analyze_exact`](Self::analyze_exact)) that stems each word once across all of
+    /// them: indexing reads every answer and excerpt, and their words recur.
+    pub fn exact_reader(&self) -> ExactReader<'_> {
+        ExactReader {
+            analyzer: self,
+            stems: StemMemo::default(),
+        }
     }
 
     fn analyze_with(&self, text: &str, correct: bool) -> Vec<Term> {
-        self.terms(self.marked_words(text), correct)
+        self.terms(&self.marked_words(text), correct, None)
     }
 
-    fn terms(&self, words: Vec<(String, bool)>, correct: bool) -> Vec<Term> {
+    fn terms(&self, words: &Words, correct: bool, mut memo: Option<&mut StemMemo>) -> Vec<Term> {
         let tokens: Vec<Token> = words
-            .into_iter()
-            .map(|(word, starts_clause)| self.token(word, starts_clause, correct))
+            .iter()
+            .map(|(word, starts_clause)| self.token(word, starts_clause, correct, &mut memo))
             .collect();
         let mut terms: Vec<Term> = Vec::with_capacity(tokens.len());
         let mut push = |term: Term| match terms
@@ -417,12 +476,12 @@ impl Analyzer {
         let token = &tokens[i];
         i > 0
             && !token.starts_clause
-            && self.relative_pronouns.contains(&token.surface)
+            && self.relative_pronouns.contains(token.surface)
             && !self.is_stop(&tokens[i - 1])
     }
 
     fn is_stop(&self, token: &Token) -> bool {
-        self.stop_words.contains(&token.surface) || self.stop_stems.contains(&token.stem)
+        self.stop_words.contains(token.surface) || self.stop_stems.contains(&*token.stem)
     }
 
     /// Whether `word` (as [`words`](Self::words) gives it) is a stop word.
@@ -448,11 +507,17 @@ impl Analyzer {
     fn is_known(&self, word: &str) -> bool {
         self.known_words.contains_key(word)
             || !word.chars().all(char::is_alphabetic)
-            || self.known_stems.contains(&self.stem(word))
+            || self.known_stems.contains(&*self.stem(word))
     }
 
-    fn token(&self, word: String, starts_clause: bool, correct: bool) -> Token {
-        if let Some(stem) = self.known_words.get(&word) {
+    fn token<'a>(
+        &'a self,
+        word: &'a str,
+        starts_clause: bool,
+        correct: bool,
+        memo: &mut Option<&mut StemMemo>,
+    ) -> Token<'a> {
+        if let Some(stem) = self.known_words.get(word) {
             return Token {
                 stem: stem.clone(),
                 surface: word,
@@ -460,17 +525,20 @@ impl Analyzer {
                 starts_clause,
             };
         }
-        let stem = self.stem(&word);
+        let stem = match memo {
+            Some(memo) => self.memo_stem(word, memo),
+            None => Arc::from(self.stem(word)),
+        };
         let unknown = word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
-        if correct && unknown && !self.common_words.contains(&word) {
-            if let Some(fixed) = self.speller().correct(&word) {
+        if correct && unknown && !self.common_words.contains(word) {
+            if let Some(fixed) = self.speller().correct(word) {
                 return Token {
                     stem: self
                         .known_words
                         .get(fixed)
                         .cloned()
-                        .unwrap_or_else(|| self.stem(fixed)),
-                    surface: fixed.to_string(),
+                        .unwrap_or_else(|| Arc::from(self.stem(fixed))),
+                    surface: fixed,
                     corrected: true,
                     starts_clause,
                 };
@@ -487,14 +555,14 @@ impl Analyzer {
     /// The longest phrase starting at `tokens[0]`; among equally long ones, one written
     /// exactly as typed wins over one that only stems alike.
     fn phrase_at(&self, tokens: &[Token]) -> Option<&Phrase> {
-        let candidates = self.phrases.get(&tokens[0].stem)?;
+        let candidates = self.phrases.get(&*tokens[0].stem)?;
         let mut matching = candidates.iter().filter(|phrase| {
             phrase.rest.len() < tokens.len()
                 && phrase
                     .rest
                     .iter()
                     .zip(&tokens[1..])
-                    .all(|(stem, token)| *stem == token.stem)
+                    .all(|(stem, token)| **stem == *token.stem)
         });
         let first = matching.next()?;
         let exact = |phrase: &Phrase| {
@@ -502,7 +570,7 @@ impl Analyzer {
                 .words
                 .iter()
                 .zip(tokens)
-                .all(|(word, token)| *word == token.surface)
+                .all(|(word, token)| word == token.surface)
         };
         if exact(first) {
             return Some(first);
@@ -513,12 +581,22 @@ impl Analyzer {
             .or(Some(first))
     }
 
-    fn stem(&self, word: &str) -> String {
+    fn stem<'w>(&self, word: &'w str) -> Cow<'w, str> {
         if word.chars().all(|c| c.is_ascii_alphabetic()) {
-            self.stemmer.stem(word).into_owned()
+            self.stemmer.stem(word)
         } else {
-            word.to_string()
+            word.into()
         }
+    }
+
+    /// The stem of `word`, computed once per `memo`.
+    fn memo_stem(&self, word: &str, memo: &mut StemMemo) -> Arc<str> {
+        if let Some(stem) = memo.get(word) {
+            return stem.clone();
+        }
+        let stem: Arc<str> = Arc::from(self.stem(word));
+        memo.insert(word.to_string(), stem.clone());
+        stem
     }
 
     fn split_number<'a>(&'a self, token: &'a str) -> Option<(&'a str, &'a String)> {
@@ -564,7 +642,11 @@ mod tests {
     }
 
     fn keys(analyzer: &Analyzer, text: &str) -> Vec<String> {
-        analyzer.analyze(text).into_iter().map(|t| t.key).collect()
+        analyzer
+            .analyze(text)
+            .into_iter()
+            .map(|t| t.key.to_string())
+            .collect()
     }
 
     #[test]
@@ -615,7 +697,7 @@ mod tests {
         let a = Analyzer::new(&lexicon(), &["how much"], WordList::default());
         let terms = a.analyze("How much?");
         assert_eq!(terms.len(), 1);
-        assert_eq!(terms[0].key, "amount");
+        assert_eq!(&*terms[0].key, "amount");
         assert_eq!(terms[0].kind, TermKind::Question);
     }
 
@@ -632,7 +714,7 @@ mod tests {
     fn typos_are_corrected_and_marked() {
         let a = Analyzer::new(&lexicon(), &["microsoft contract"], WordList::default());
         let terms = a.analyze("microsfot contract");
-        assert_eq!(terms[0].key, "microsoft");
+        assert_eq!(&*terms[0].key, "microsoft");
         assert!(terms[0].corrected);
         assert!(!terms[1].corrected);
     }

@@ -40,15 +40,22 @@ static MASKED_LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// assert_eq!(clean("<@123> **Who** won ＪＥＤＩ?"), "  **who** won jedi?");
 /// ```
 pub fn clean(text: &str) -> String {
+    // The usual case, plain ASCII with no markup: one pass to see it, one copy to fold it.
+    let plain = |b: u8| {
+        b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'[' | b'<' | b'@' | b':' | b'`')
+    };
+    if text.bytes().all(plain) {
+        return text.to_ascii_lowercase();
+    }
     let text = if text.contains('[') {
         MASKED_LINK.replace_all(text, "$1")
     } else {
         text.into()
     };
     let text = if text.contains('<') || text.contains("://") || text.contains('@') {
-        NOISE.replace_all(&text, " ").into_owned()
+        NOISE.replace_all(&text, " ").into_owned().into()
     } else {
-        text.into_owned()
+        text
     };
     if text.is_ascii() {
         let mut text = text.to_ascii_lowercase();
@@ -108,11 +115,23 @@ pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
 /// assert_eq!(words, [("jedi", true), ("who", true), ("won", false), ("the", true), ("firm", false)]);
 /// ```
 pub fn tokenize_marked(text: &str) -> Vec<(&str, bool)> {
-    let mut words = Vec::new();
+    if text.is_ascii() {
+        // Each byte is a character: no decoding.
+        split_marked(text, text.bytes().map(char::from).enumerate())
+    } else {
+        split_marked(text, text.char_indices())
+    }
+}
+
+/// [`tokenize_marked`] over `text`'s characters with their byte offsets.
+fn split_marked(text: &str, chars: impl Iterator<Item = (usize, char)>) -> Vec<(&str, bool)> {
+    // Room for every word without growing: a word and what separates it take at least
+    // two bytes, and most words are longer.
+    let mut words = Vec::with_capacity(text.len() / 4 + 1);
     let mut start: Option<usize> = None;
     let mut clause_start = true;
     let mut previous: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
+    let mut chars = chars.peekable();
     while let Some((offset, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         let joins = |pred: fn(char) -> bool| previous.is_some_and(pred) && next.is_some_and(pred);

@@ -11,7 +11,7 @@ mod clean;
 mod speller;
 mod wordlist;
 
-pub use analyzer::{Analyzer, Lexicon, Term, TermKind, Words};
+pub use analyzer::{Analyzer, ExactReader, Lexicon, Term, TermKind, Words};
 pub use clean::{clean, tokenize, tokenize_marked};
 pub use speller::{Speller, LONG_WORD_LEN, MIN_WORD_LEN};
 pub use wordlist::WordList;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Discord markup that carries no words: user, role and channel mentions, custom emoji,
 /// timestamps, slash-command mentions, @everyone / @here, and URLs.
@@ -71,16 +71,23 @@ pub fn clean(text: &str) -> String {
         }
         return text;
     }
-    let folded: String = caseless::default_case_fold_str(&text.nfkc().collect::<String>());
-    folded
-        .nfkc()
-        .filter(|&c| !is_combining_mark(c) && !is_invisible(c))
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
+    // Most text is already in NFKC (a quick check says so without normalising it).
+    let folded = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        caseless::default_case_fold_str(&text)
+    } else {
+        caseless::default_case_fold_str(&text.nfkc().collect::<String>())
+    };
+    let keep = |&c: &char| !is_combining_mark(c) && !is_invisible(c);
+    let canonical = |c: char| match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+        c if c.is_control() => ' ',
+        c => c,
+    };
+    if is_nfkc_quick(folded.chars()) == IsNormalized::Yes {
+        folded.chars().filter(keep).map(canonical).collect()
+    } else {
+        folded.nfkc().filter(keep).map(canonical).collect()
+    }
 }
 
 /// Characters that are invisible in text and must not split or join words: the Unicode

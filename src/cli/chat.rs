@@ -12,6 +12,8 @@ const HELP: &str =
 
 /// Reads questions until end of input or /quit, answering each as `ask` would.
 pub fn run(engine: Engine) -> Result<u8> {
+    // Before the first prompt, while nobody is waiting, rather than on the first typo.
+    engine.prepare();
     let mut editor = DefaultEditor::new()?;
     println!("{}\n{HELP}", engine.kb().source().title);
     loop {

@@ -26,9 +26,11 @@ impl std::fmt::Debug for Answers {
 }
 
 impl Answers {
-    /// Loads and indexes the data from `source`.
+    /// Loads and indexes the data from `source`, with its typo-correction tables built
+    /// (the bot runs long: no question should wait for them).
     pub fn load(source: DataSource, thresholds: Thresholds) -> Result<Answers, Problems> {
         let engine = Engine::new(KnowledgeBase::load(&source)?, thresholds);
+        engine.prepare();
         Ok(Answers {
             engine: ArcSwap::from_pointee(engine),
             source,
@@ -56,6 +58,7 @@ impl Answers {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let kb = KnowledgeBase::load(&self.source)?;
         let engine = Engine::new(kb, self.thresholds);
+        engine.prepare();
         let summary = engine.kb().summary();
         self.engine.store(Arc::new(engine));
         Ok(summary)

@@ -105,6 +105,12 @@ impl Engine {
         &self.kb
     }
 
+    /// Builds the typo-correction tables now rather than for the first misspelt question
+    /// (see [`Analyzer::prepare`](crate::text::Analyzer::prepare)).
+    pub fn prepare(&self) {
+        self.kb.analyzer().prepare();
+    }
+
     /// The thresholds in use.
     pub fn thresholds(&self) -> &Thresholds {
         &self.thresholds

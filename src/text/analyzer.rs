@@ -498,6 +498,14 @@ impl Analyzer {
         }
     }
 
+    /// Builds now what is otherwise built for the first word the analyser does not know
+    /// (the speller and the common-word list): a long-running process calls this at start
+    /// and before it swaps in reloaded data, so that no question waits for it.
+    pub fn prepare(&self) {
+        self.speller();
+        self.common_words.prepare();
+    }
+
     fn speller(&self) -> &Speller {
         self.speller.get_or_init(|| {
             Speller::new(self.spellable.iter().cloned()).swap_into(self.stop_words.iter().cloned())
@@ -717,6 +725,20 @@ mod tests {
         assert_eq!(&*terms[0].key, "microsoft");
         assert!(terms[0].corrected);
         assert!(!terms[1].corrected);
+    }
+
+    #[test]
+    fn prepare_builds_the_speller_and_reading_a_known_word_does_not() {
+        let a = Analyzer::new(
+            &lexicon(),
+            &["microsoft contract"],
+            WordList::parse("star\n"),
+        );
+        a.analyze("microsoft contract");
+        assert!(a.speller.get().is_none());
+        a.prepare();
+        assert!(a.speller.get().is_some());
+        assert_eq!(keys(&a, "microsfot"), ["microsoft"]);
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! look-ups, however large the vocabulary; `strsim` then measures each candidate's true
 //! edit distance. The index keys are hashes of the deleted forms, so building it and
 //! looking words up allocate no strings; a hash collision only adds a candidate that
-//! the distance check then rejects.
+//! the distance check then rejects. The index is one sorted vector of (key, word) pairs:
+//! built with one sort, and a quarter of the memory of a map of lists.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
 
 /// Words shorter than this are corrected only by restoring a dropped letter ("jdi" ->
 /// "jedi") or by swapping two neighbouring letters into one of the swap targets ("hte"
@@ -29,9 +31,9 @@ pub const MAX_WORD_LEN: usize = 40;
 #[derive(Debug, Default, Clone)]
 pub struct Speller {
     words: Vec<(String, u32)>,
-    /// Hash of a word, or of the word with one (or two) characters deleted -> word indices.
-    index: HashMap<u64, Vec<u32>>,
-    hasher: std::hash::RandomState,
+    /// (hash of a word, or of the word with one or two characters deleted; word index),
+    /// sorted: the words under one key are a run.
+    index: Vec<(u64, u32)>,
     /// The only words a three-letter token may be swapped into.
     swap_targets: std::collections::HashSet<String>,
     /// Characters in the longest indexed word: a token longer than this by more than the
@@ -52,6 +54,7 @@ impl Speller {
     /// Indexes `words`, each with how often it occurs (the more frequent wins a tie).
     pub fn new(words: impl IntoIterator<Item = (String, u32)>) -> Self {
         let mut speller = Speller::default();
+        let mut keys = Vec::new();
         for (word, count) in words {
             let chars = word.chars().count();
             if chars + 1 < MIN_WORD_LEN || chars > MAX_WORD_LEN {
@@ -59,35 +62,57 @@ impl Speller {
             }
             let id = speller.words.len() as u32;
             let depth = if chars >= LONG_WORD_LEN { 2 } else { 1 };
-            let mut keys = Vec::new();
-            speller.keys(&word, depth, &mut keys);
-            for key in keys {
-                let ids = speller.index.entry(key).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            }
+            keys.clear();
+            Speller::keys(&word, depth, &mut keys);
+            speller.index.extend(keys.iter().map(|&key| (key, id)));
             speller.longest = speller.longest.max(chars);
             speller.words.push((word, count));
         }
+        // A word's deleted forms can repeat ("jedii" without either "i"): one entry each.
+        speller.index.sort_unstable();
+        speller.index.dedup();
+        speller.index.shrink_to_fit();
         speller
     }
 
+    /// The indices of the words indexed under `key`.
+    fn words_under(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let start = self.index.partition_point(|&(k, _)| k < key);
+        self.index[start..]
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, id)| id)
+    }
+
+    /// The hash of the concatenation of `parts` (deterministic, and the same however the
+    /// text is split into parts).
+    fn hash(parts: &[&str]) -> u64 {
+        let mut hasher = FxHasher::default();
+        let mut bytes = [0u8; 4 * MAX_WORD_LEN + 8];
+        if parts.iter().map(|p| p.len()).sum::<usize>() > bytes.len() {
+            // Not reached by the speller's own callers (words are bounded), but safe.
+            hasher.write(parts.concat().as_bytes());
+            return hasher.finish();
+        }
+        let mut len = 0;
+        for part in parts {
+            bytes[len..len + part.len()].copy_from_slice(part.as_bytes());
+            len += part.len();
+        }
+        hasher.write(&bytes[..len]);
+        hasher.finish()
+    }
+
     /// The hashes of `word` and of its forms with up to `depth` characters deleted.
-    fn keys(&self, word: &str, depth: usize, keys: &mut Vec<u64>) {
+    /// `word` is at most [`MAX_WORD_LEN`] characters (plus the edits allowed).
+    fn keys(word: &str, depth: usize, keys: &mut Vec<u64>) {
         let bounds: Vec<usize> = word
             .char_indices()
             .map(|(i, _)| i)
             .chain([word.len()])
             .collect();
         let n = bounds.len() - 1;
-        let hash = |parts: &[&str]| {
-            let mut hasher = self.hasher.build_hasher();
-            for part in parts {
-                hasher.write(part.as_bytes());
-            }
-            hasher.finish()
-        };
+        let hash = Speller::hash;
         keys.push(hash(&[word]));
         for i in 0..n {
             keys.push(hash(&[&word[..bounds[i]], &word[bounds[i + 1]..]]));
@@ -125,11 +150,11 @@ impl Speller {
             return None;
         }
         let mut keys = Vec::new();
-        self.keys(token, max_edits, &mut keys);
+        Speller::keys(token, max_edits, &mut keys);
         let mut best: Option<(usize, u32, &str)> = None;
         let mut seen: Vec<u32> = Vec::new();
-        for key in &keys {
-            for &id in self.index.get(key).into_iter().flatten() {
+        for &key in &keys {
+            for id in self.words_under(key) {
                 if seen.contains(&id) {
                     continue;
                 }
@@ -184,9 +209,7 @@ impl Speller {
             let mut swapped = chars.clone();
             swapped.swap(i, i + 1);
             let candidate: String = swapped.into_iter().collect();
-            let mut hasher = self.hasher.build_hasher();
-            hasher.write(candidate.as_bytes());
-            for &id in self.index.get(&hasher.finish()).into_iter().flatten() {
+            for id in self.words_under(Speller::hash(&[&candidate])) {
                 let (word, count) = &self.words[id as usize];
                 if *word == candidate
                     && self.swap_targets.contains(word)

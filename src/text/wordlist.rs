@@ -40,6 +40,11 @@ impl WordList {
         }
     }
 
+    /// Reads the list now rather than on first use.
+    pub fn prepare(&self) {
+        self.parsed();
+    }
+
     fn parsed(&self) -> &Parsed {
         self.parsed.get_or_init(|| {
             let needs_lowercasing = self.raw.split('\n').any(|l| {

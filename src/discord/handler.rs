@@ -3,7 +3,7 @@
 
 use serenity::all::{
     ChannelId, ComponentInteraction, Context, CreateInteractionResponse, FullEvent, GuildId, Http,
-    Interaction, MessageId, MessageReference, UserId,
+    Interaction, Message, MessageId, MessageReference, UserId,
 };
 
 use std::sync::Arc;
@@ -107,32 +107,7 @@ pub async fn on_event(
 ) -> Result<(), Error> {
     match event {
         FullEvent::Message { new_message } => {
-            let message = new_message;
-            if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
-                return Ok(());
-            }
-            let Some((trigger, question)) = addressed(
-                &message.content,
-                bot.get(),
-                message.guild_id.is_none(),
-                message.channel_id.get(),
-                &app.triggers,
-            ) else {
-                return Ok(());
-            };
-            let asked = Asked {
-                trigger,
-                question,
-                channel: message.channel_id,
-                message: message.id,
-                guild: message.guild_id,
-                author: message.author.id.get(),
-            };
-            // Answer in a task of our own: the framework's per-event future is large (tens
-            // of KB), and under a burst the questions waiting for a reply slot must not
-            // each keep one (or the whole message) alive.
-            let (http, app) = (ctx.http.clone(), app.clone());
-            tokio::spawn(async move { answer(&http, asked, &app).await });
+            on_message(new_message, &ctx.http, bot, app);
             Ok(())
         }
         FullEvent::InteractionCreate {
@@ -155,6 +130,39 @@ pub async fn on_event(
     }
 }
 
+/// Answers `message` in a task of its own when it asks the bot something. Returns at once:
+/// the gateway's events are not held up by answering.
+pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<App>) {
+    if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
+        return;
+    }
+    let Some((trigger, question)) = addressed(
+        &message.content,
+        bot.get(),
+        message.guild_id.is_none(),
+        message.channel_id.get(),
+        &app.triggers,
+    ) else {
+        return;
+    };
+    let asked = Asked {
+        trigger,
+        question,
+        channel: message.channel_id,
+        message: message.id,
+        guild: message.guild_id,
+        author: message.author.id.get(),
+    };
+    let (http, app) = (http.clone(), app.clone());
+    tokio::spawn(async move {
+        let _slot = app.sender.slot().await;
+        // Boxed, so that a queued question's task is the size of its question:
+        // answering and sending (serenity's request future is several KB) is
+        // allocated only once a reply slot is free.
+        Box::pin(answer(&http, asked, &app)).await;
+    });
+}
+
 /// A question a message asked, with what is needed to reply to it.
 struct Asked {
     trigger: Trigger,
@@ -165,9 +173,8 @@ struct Asked {
     author: u64,
 }
 
-/// Answers one question (when there is a reply slot), within the cooldown.
+/// Answers one question, within the cooldown. The caller holds a reply slot.
 async fn answer(http: &Http, asked: Asked, app: &App) {
-    let _slot = app.sender.slot().await;
     let (engine, outcome) = app.ask(&asked.question, asked.trigger.surface(), asked.author);
     let looks_like_question = asked.question.contains('?')
         || engine

@@ -2,7 +2,8 @@
 //! engine results into Discord messages: the matching lives in [`crate::engine`].
 //!
 //! - [`app`]: the state handlers share; [`answers`]: the engine, reloadable.
-//! - [`handler`]: mentions, listen channels, DMs and buttons; [`commands`]: slash commands.
+//! - [`handler`]: mentions, listen channels, DMs and buttons; [`commands`]: slash commands;
+//!   [`router`]: messages to the handler, everything else through poise.
 //! - [`render`]: every reply, within Discord's limits, with no pings.
 //! - [`send`], [`cooldown`], [`unanswered`], [`logging`]: operations.
 
@@ -13,6 +14,7 @@ pub mod cooldown;
 pub mod handler;
 pub mod logging;
 pub mod render;
+pub mod router;
 pub mod send;
 pub mod unanswered;
 
@@ -120,6 +122,7 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
     }
 
     let guild = config.discord.guild_id.map(GuildId::new);
+    let routed_app = app.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -167,7 +170,7 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         .build();
 
     let mut client = ClientBuilder::new_with_http(http, intents)
-        .framework(framework)
+        .framework(router::Router::new(framework, routed_app))
         .await
         .context("cannot build the Discord client")?;
 

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use serenity::all::{ChannelId, CreateMessage, Http, HttpError, Message};
+use serenity::all::{ChannelId, CreateMessage, Http, HttpError};
+use serenity::http::{LightMethod, Request, Route};
 use tokio::sync::Semaphore;
 
 /// The first retry waits this long; each next one twice as long.
@@ -57,16 +58,40 @@ impl Sender {
 
     /// Sends `message` to `channel`, retrying on server errors and rate limits. The caller
     /// holds a [`slot`](Self::slot).
+    ///
+    /// The message is serialised once for every attempt, and Discord's copy of the sent
+    /// message, which the bot has no use for, is read but not parsed: parsing it (embed,
+    /// buttons and all) cost the bot as much as answering the question. (So this skips
+    /// what serenity's `send_message` adds around the request: a permission check against
+    /// the cache, which Discord makes anyway, and length checks, which every reply passes
+    /// by construction: see `render`'s tests.)
     pub async fn send(
         &self,
         http: &Http,
         channel: ChannelId,
         message: CreateMessage,
-    ) -> Result<Message, serenity::Error> {
+    ) -> Result<(), serenity::Error> {
+        let body = serde_json::to_vec(&message).map_err(serenity::Error::Json)?;
         let mut attempt = 0;
         loop {
-            match channel.send_message(http, message.clone()).await {
-                Ok(sent) => return Ok(sent),
+            let request = Request::new(
+                Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                LightMethod::Post,
+            )
+            .body(Some(body.clone()));
+            let sent = match http.request(request).await {
+                // Read to the end, so the connection goes back to the pool.
+                Ok(response) => response
+                    .bytes()
+                    .await
+                    .map(drop)
+                    .map_err(|error| serenity::Error::Http(HttpError::Request(error))),
+                Err(error) => Err(error),
+            };
+            match sent {
+                Ok(()) => return Ok(()),
                 Err(error) if attempt < self.retries && retryable(&error) => {
                     tracing::warn!(%error, attempt, "sending a reply failed; retrying");
                     tokio::time::sleep(backoff(attempt)).await;

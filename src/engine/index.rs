@@ -49,22 +49,27 @@ pub const PHRASING_COVERAGE_EXPONENT: f32 = 0.35;
 /// Terms are numbered; a term's number indexes its weight and postings.
 type TermId = u32;
 
+/// What scoring needs of a phrasing, and nothing else: a question touches hundreds of
+/// phrasings, so this is kept small (32 bytes) and the phrasings in one array.
 #[derive(Debug)]
 struct Phrasing {
+    /// Bit i set: the phrasing asks question kind i (so non-zero: it asks some kind; every
+    /// kind has a bit).
+    kinds: u64,
     /// Its entry.
     entry: u32,
-    /// Its terms, sorted.
-    terms: Vec<TermId>,
     /// Position among the entry's phrasings.
     position: u32,
     /// Sum of the weights of the phrasing's terms.
     weight: f32,
-    /// Whether the phrasing asks a kind of fact.
-    asks_kind: bool,
-    /// Bit i set: the phrasing asks question kind i.
-    kinds: u64,
-    /// (contrast group, term) for each contrast term the phrasing names.
-    contrasts: Vec<(u32, TermId)>,
+    /// Its contrast terms: `Index::contrast_terms[start..end]`.
+    contrasts: (u32, u32),
+}
+
+impl Phrasing {
+    fn asks_kind(&self) -> bool {
+        self.kinds != 0
+    }
 }
 
 #[derive(Debug)]
@@ -102,6 +107,9 @@ pub(crate) struct Index {
     /// Term -> entries whose bag has it.
     bag_postings: Vec<Vec<u32>>,
     phrasings: Vec<Phrasing>,
+    /// (contrast group, term) for each contrast term each phrasing names, one phrasing
+    /// after another (see [`Phrasing::contrasts`]).
+    contrast_terms: Vec<(u32, TermId)>,
     entries: Vec<IndexedEntry>,
     /// Term id of a question kind -> its bit.
     kind_bits: HashMap<TermId, u64>,
@@ -125,6 +133,7 @@ impl Index {
             postings: Vec::new(),
             bag_postings: Vec::new(),
             phrasings: Vec::new(),
+            contrast_terms: Vec::new(),
             entries: Vec::with_capacity(entries.len()),
             kind_bits: HashMap::default(),
             contrast_groups: HashMap::default(),
@@ -141,17 +150,17 @@ impl Index {
             }
         }
         let mut reader = analyzer.exact_reader();
+        // Each phrasing's terms, until the weights are known.
+        let mut phrasing_ids: Vec<Vec<TermId>> = Vec::new();
         for (entry_index, entry) in entries.iter().enumerate() {
             let mut kinds = 0u64;
             let mut bag: Vec<TermId> = Vec::new();
             for (position, terms) in phrasing_terms[entry_index].iter().enumerate() {
                 let mut ids = Vec::with_capacity(terms.len());
-                let mut asks_kind = false;
                 let mut phrasing_kinds = 0u64;
                 for term in terms {
                     let id = index.intern(term);
                     if term.kind == TermKind::Question {
-                        asks_kind = true;
                         let next_bit = 1u64 << (index.kind_bits.len() as u32).min(63);
                         phrasing_kinds |= *index.kind_bits.entry(id).or_insert(next_bit);
                     }
@@ -169,16 +178,17 @@ impl Index {
                         bag.push(id);
                     }
                 }
+                let start = index.contrast_terms.len() as u32;
                 let contrasts = index.contrasts_of(&ids);
+                index.contrast_terms.extend(contrasts);
                 index.phrasings.push(Phrasing {
+                    kinds: phrasing_kinds,
                     entry: entry_index as u32,
-                    terms: ids,
                     position: position as u32,
                     weight: 0.0,
-                    asks_kind,
-                    kinds: phrasing_kinds,
-                    contrasts,
+                    contrasts: (start, index.contrast_terms.len() as u32),
                 });
+                phrasing_ids.push(ids);
             }
             let texts = std::iter::once(&entry.answer).chain(&entry.sources);
             for text in texts {
@@ -209,8 +219,8 @@ impl Index {
         }
         index.unknown_weight = (1.0 + n).ln() * UNKNOWN_WORD_FACTOR;
         let weights = &index.weights;
-        for phrasing in &mut index.phrasings {
-            phrasing.weight = phrasing.terms.iter().map(|&id| weights[id as usize]).sum();
+        for (phrasing, ids) in index.phrasings.iter_mut().zip(&phrasing_ids) {
+            phrasing.weight = ids.iter().map(|&id| weights[id as usize]).sum();
         }
         index
     }
@@ -352,10 +362,15 @@ impl Index {
             if asked != 0 && info.kinds & asked == 0 {
                 score *= KIND_MISMATCH_PENALTY;
             }
-            if !asks_kind && phrasing.asks_kind {
+            if !asks_kind && phrasing.asks_kind() {
                 score *= UNASKED_KIND_PENALTY;
             }
-            if !phrasing.contrasts.is_empty() && contradicts(&phrasing.contrasts, &asked_contrasts)
+            let (start, end) = phrasing.contrasts;
+            if start != end
+                && contradicts(
+                    &self.contrast_terms[start as usize..end as usize],
+                    &asked_contrasts,
+                )
             {
                 score *= CONTRAST_PENALTY;
             }

@@ -1,0 +1,53 @@
+//! Which gateway events go where: messages straight to the question handler, everything
+//! else (slash commands, buttons, READY) through poise.
+//!
+//! poise handles every event in one future of about 29 KB, boxed per event. Messages are
+//! most of a busy bot's events and poise has nothing to do with them here (no prefix
+//! commands), so routing them past it saves that allocation and copy on each one, and under
+//! a burst keeps thousands of such futures from being alive at once.
+
+use std::sync::{Arc, OnceLock};
+
+use serenity::all::{Client, Context, FullEvent, UserId};
+
+use super::app::App;
+use super::{handler, Error};
+
+/// The framework the client runs: poise, with messages routed past it.
+pub struct Router {
+    poise: poise::Framework<Arc<App>, Error>,
+    app: Arc<App>,
+    /// The bot's own user, known from READY (as poise learns it).
+    bot: OnceLock<UserId>,
+}
+
+impl Router {
+    /// Routes messages to `app` and everything else to `poise`.
+    pub fn new(poise: poise::Framework<Arc<App>, Error>, app: Arc<App>) -> Router {
+        Router {
+            poise,
+            app,
+            bot: OnceLock::new(),
+        }
+    }
+}
+
+#[serenity::async_trait]
+impl serenity::framework::Framework for Router {
+    async fn init(&mut self, client: &Client) {
+        serenity::framework::Framework::init(&mut self.poise, client).await;
+    }
+
+    async fn dispatch(&self, ctx: Context, event: FullEvent) {
+        if let FullEvent::Ready { data_about_bot } = &event {
+            let _ = self.bot.set(data_about_bot.user.id);
+        }
+        match (&event, self.bot.get()) {
+            (FullEvent::Message { new_message }, Some(&bot)) => {
+                handler::on_message(new_message, &ctx.http, bot, &self.app);
+            }
+            // Before READY a message cannot arrive; should one, poise waits for READY.
+            _ => serenity::framework::Framework::dispatch(&self.poise, ctx, event).await,
+        }
+    }
+}

@@ -13,7 +13,7 @@
 //! The verdict uses the median over rounds of the bot-to-echo ratios, and the bot's peak
 //! resident memory (VmHWM) over the whole run. Targets (issue 4): throughput >= 80% of the
 //! echo bot's, p99 <= 2x the echo bot's, peak RSS <= 30 MB. The process exits non-zero
-//! when one is missed. `LOAD_ROUNDS=N` sets the number of rounds (default 4).
+//! when one is missed. `LOAD_ROUNDS=N` sets the number of rounds (default 6).
 
 #[path = "../tests/support/fake_discord/mod.rs"]
 #[allow(unused_imports)]
@@ -34,7 +34,7 @@ const BURST: usize = 2000;
 const BURSTS: usize = 2;
 /// Questions each bot answers before the first round.
 const WARM_UP: usize = 200;
-const DEFAULT_ROUNDS: usize = 4;
+const DEFAULT_ROUNDS: usize = 6;
 const WAIT: Duration = Duration::from_secs(120);
 
 struct Echo;

@@ -13,15 +13,15 @@ pub struct WordList {
 
 #[derive(Debug, Clone, Default)]
 struct Parsed {
-    text: String,
-    /// (start, end) byte offsets of each word in `text`, sorted by word.
+    /// The list lowercased, when it was not already (otherwise the raw text is used: no
+    /// second copy of a list that is usually lowercase).
+    lowered: Option<String>,
+    /// (start, end) byte offsets of each word in the text, sorted by word.
     words: Vec<(u32, u32)>,
 }
 
-impl Parsed {
-    fn word(&self, (start, end): (u32, u32)) -> &str {
-        &self.text[start as usize..end as usize]
-    }
+fn word(text: &str, (start, end): (u32, u32)) -> &str {
+    &text[start as usize..end as usize]
 }
 
 impl WordList {
@@ -50,11 +50,8 @@ impl WordList {
             let needs_lowercasing = self.raw.split('\n').any(|l| {
                 !l.starts_with('#') && l.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
             });
-            let text = if needs_lowercasing {
-                self.raw.to_lowercase()
-            } else {
-                self.raw.clone()
-            };
+            let lowered = needs_lowercasing.then(|| self.raw.to_lowercase());
+            let text = lowered.as_deref().unwrap_or(&self.raw);
             let mut words = Vec::new();
             let mut offset = 0usize;
             for line in text.as_bytes().split(|&b| b == b'\n') {
@@ -72,26 +69,23 @@ impl WordList {
                     .unwrap_or(first);
                 words.push(((start + first) as u32, (start + last + 1) as u32));
             }
-            let mut parsed = Parsed { text, words };
-            let sorted = parsed
-                .words
+            let sorted = words
                 .windows(2)
-                .all(|w| parsed.word(w[0]) <= parsed.word(w[1]));
+                .all(|w| word(text, w[0]) <= word(text, w[1]));
             if !sorted {
-                let mut words = parsed.words.clone();
-                words.sort_by(|&a, &b| parsed.word(a).cmp(parsed.word(b)));
-                parsed.words = words;
+                words.sort_by(|&a, &b| word(text, a).cmp(word(text, b)));
             }
-            parsed
+            Parsed { lowered, words }
         })
     }
 
     /// Whether `word` (lowercase) is on the list.
-    pub fn contains(&self, word: &str) -> bool {
+    pub fn contains(&self, wanted: &str) -> bool {
         let parsed = self.parsed();
+        let text = parsed.lowered.as_deref().unwrap_or(&self.raw);
         parsed
             .words
-            .binary_search_by(|&span| parsed.word(span).cmp(word))
+            .binary_search_by(|&span| word(text, span).cmp(wanted))
             .is_ok()
     }
 

@@ -305,6 +305,20 @@ mod tests {
     }
 
     #[test]
+    fn a_hash_depends_on_the_text_not_on_how_it_is_split() {
+        // The deletion index hashes a word's deleted forms in parts and a token whole.
+        assert_eq!(Speller::hash(&["ab", "c"]), Speller::hash(&["abc"]));
+        assert_eq!(Speller::hash(&["", "abc", ""]), Speller::hash(&["abc"]));
+        assert_ne!(Speller::hash(&["abc"]), Speller::hash(&["acb"]));
+        // Past the stack buffer (not reached by the speller's callers) it still holds.
+        let long = "x".repeat(4 * MAX_WORD_LEN + 8);
+        assert_eq!(
+            Speller::hash(&[&long, "yz"]),
+            Speller::hash(&[&format!("{long}yz")])
+        );
+    }
+
+    #[test]
     fn non_ascii_words_are_handled_by_character() {
         let s = speller(&[("café", 1)]);
         assert_eq!(s.correct("cafée"), Some("café"));

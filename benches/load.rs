@@ -290,7 +290,7 @@ fn main() {
         .build()
         .unwrap();
     let config_dir = tempfile::tempdir().unwrap();
-    let (results, bot_pid) = runtime.block_on(async {
+    let (results, bot_peak_rss_kb) = runtime.block_on(async {
         let mut echo = echo_subject().await;
         let mut bot = bot_subject(config_dir.path()).await;
         echo.connect_and_warm_up().await;
@@ -307,12 +307,9 @@ fn main() {
             };
             results.push((echo_round, bot_round));
         }
-        let pid = bot.process.0.id();
-        let peak = peak_rss_kb(pid);
-        (results, peak)
+        (results, peak_rss_kb(bot.process.0.id()))
     });
-    let peak_rss_kb = bot_pid;
-    report(&results, peak_rss_kb);
+    report(&results, bot_peak_rss_kb);
 }
 
 fn report(results: &[(Round, Round)], peak_rss_kb: u64) {

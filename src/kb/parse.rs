@@ -505,7 +505,7 @@ impl Checker<'_> {
     fn entries(
         &self,
         file: SourceFile<'_>,
-        raw: RawQa,
+        mut raw: RawQa,
         analyzer: &Analyzer,
         corpus_words: Vec<Words>,
         problems: &mut Vec<Problem>,
@@ -521,7 +521,6 @@ impl Checker<'_> {
         let mut readings: HashMap<String, (Rc<str>, usize)> = HashMap::default();
         let mut entries = Vec::with_capacity(raw.entry.len());
         let mut all_terms = Vec::with_capacity(raw.entry.len());
-        let mut raw = raw;
         for raw in &mut raw.entry {
             let id = self.id(file, &raw.id, &mut ids, problems);
             let shared_id: Rc<str> = Rc::from(id.as_str());

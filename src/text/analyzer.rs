@@ -230,12 +230,10 @@ impl Analyzer {
         }
         // The same words recur across phrases, stop words and the corpus: stem each once.
         let mut stems = StemMemo::default();
-        let mut stem_of =
-            |analyzer: &Analyzer, word: &str| -> Arc<str> { analyzer.memo_stem(word, &mut stems) };
         analyzer.stop_stems = analyzer
             .stop_words
             .iter()
-            .map(|w| stem_of(&analyzer, w))
+            .map(|w| analyzer.memo_stem(w, &mut stems))
             .collect();
 
         let mut counts: HashMap<String, u32> = HashMap::default();
@@ -266,10 +264,10 @@ impl Analyzer {
                 for word in &words {
                     count(&mut counts, word);
                 }
-                let first = String::from(&*stem_of(&analyzer, first));
+                let first = String::from(&*analyzer.memo_stem(first, &mut stems));
                 let rest = rest
                     .iter()
-                    .map(|w| String::from(&*stem_of(&analyzer, w)))
+                    .map(|w| String::from(&*analyzer.memo_stem(w, &mut stems)))
                     .collect();
                 analyzer.phrases.entry(first).or_default().push(Phrase {
                     rest,
@@ -299,7 +297,7 @@ impl Analyzer {
             .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
             .collect();
         for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
-            let stem = stem_of(&analyzer, word);
+            let stem = analyzer.memo_stem(word, &mut stems);
             analyzer.known_stems.insert(stem.clone());
             analyzer.known_words.insert(word.clone(), stem);
         }

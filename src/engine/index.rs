@@ -7,9 +7,12 @@
 //! entry's bag has (another phrasing, the answer, an excerpt) is explained at
 //! [`BAG_CREDIT`]. Term weights are inverse entry frequencies.
 //!
-//! A question's terms are looked up in the index, so only phrasings sharing a term with
-//! the question are ever scored: the cost grows with the question and the phrasings it
-//! touches, not with the size of the data.
+//! A question's terms are looked up in the index, so only entries sharing a term with the
+//! question are ever considered. Each of them has an upper bound on its score (the share
+//! of the question its whole bag explains, times its penalties); entries are scored best
+//! bound first, and scoring stops once no bound left can reach the ranks the caller
+//! needs (see [`Needed`]): the cost grows with the question and the entries that could
+//! win, not with the size of the data.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -49,19 +52,18 @@ pub const PHRASING_COVERAGE_EXPONENT: f32 = 0.35;
 /// Terms are numbered; a term's number indexes its weight and postings.
 type TermId = u32;
 
-/// What scoring needs of a phrasing, and nothing else: a question touches hundreds of
-/// phrasings, so this is kept small (32 bytes) and the phrasings in one array.
+/// What scoring needs of a phrasing, and nothing else: a question scores hundreds of
+/// phrasings, so this is kept small (32 bytes) and the phrasings in one array, each
+/// entry's together.
 #[derive(Debug)]
 struct Phrasing {
     /// Bit i set: the phrasing asks question kind i (so non-zero: it asks some kind; every
     /// kind has a bit).
     kinds: u64,
-    /// Its entry.
-    entry: u32,
-    /// Position among the entry's phrasings.
-    position: u32,
     /// Sum of the weights of the phrasing's terms.
     weight: f32,
+    /// Its word terms (not question kinds): `Index::phrasing_terms[start..end]`.
+    terms: (u32, u32),
     /// Its contrast terms: `Index::contrast_terms[start..end]`.
     contrasts: (u32, u32),
 }
@@ -78,13 +80,43 @@ struct IndexedEntry {
     kinds: u64,
     /// A gap (a question the article does not answer).
     gap: bool,
+    /// Its phrasings: `Index::phrasings[start..end]`, in the data's order.
+    phrasings: (u32, u32),
 }
+
+/// Which ranks of a [`Scores::ranked`] list the caller reads, so that scoring may skip
+/// the entries that cannot reach them. Entries outside all three may be missing from
+/// the list; those inside are exactly where a full scoring would put them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Needed {
+    /// The best `top` entries.
+    pub top: usize,
+    /// The best `covered` entries that are not gaps.
+    pub covered: usize,
+    /// Every entry within this distance of the best score.
+    pub window: Option<f32>,
+}
+
+impl Needed {
+    /// Every rank: a full scoring, nothing skipped.
+    #[cfg(test)]
+    pub const EVERY: Needed = Needed {
+        top: usize::MAX,
+        covered: 0,
+        window: None,
+    };
+}
+
+/// An entry's upper bound is raised by this share before it is compared with the scores
+/// it must reach, so that rounding in the bound never skips an entry that would tie.
+const BOUND_SLACK: f32 = 1e-4;
 
 /// How a question scored against the index.
 #[derive(Debug, Default)]
 pub(crate) struct Scores {
     /// (entry index, score, index of its best phrasing), best first; only entries with a
-    /// phrasing sharing a term with the question.
+    /// phrasing sharing a term with the question, and of those only the ones that could
+    /// reach the [`Needed`] ranks (and perhaps some more).
     pub ranked: Vec<(usize, f32, usize)>,
     /// Whether any word of the question (not counting question words) is in the data.
     pub knows_a_word: bool,
@@ -102,11 +134,12 @@ pub(crate) struct Index {
     words: HashMap<Arc<str>, TermId>,
     kinds: HashMap<Arc<str>, TermId>,
     weights: Vec<f32>,
-    /// Term -> phrasings that have it.
-    postings: Vec<Vec<u32>>,
     /// Term -> entries whose bag has it.
     bag_postings: Vec<Vec<u32>>,
     phrasings: Vec<Phrasing>,
+    /// The word terms of each phrasing, one phrasing after another (see
+    /// [`Phrasing::terms`]).
+    phrasing_terms: Vec<TermId>,
     /// (contrast group, term) for each contrast term each phrasing names, one phrasing
     /// after another (see [`Phrasing::contrasts`]).
     contrast_terms: Vec<(u32, TermId)>,
@@ -130,9 +163,9 @@ impl Index {
             words: HashMap::default(),
             kinds: HashMap::default(),
             weights: Vec::new(),
-            postings: Vec::new(),
             bag_postings: Vec::new(),
             phrasings: Vec::new(),
+            phrasing_terms: Vec::new(),
             contrast_terms: Vec::new(),
             entries: Vec::with_capacity(entries.len()),
             kind_bits: HashMap::default(),
@@ -155,7 +188,8 @@ impl Index {
         for (entry_index, entry) in entries.iter().enumerate() {
             let mut kinds = 0u64;
             let mut bag: Vec<TermId> = Vec::new();
-            for (position, terms) in phrasing_terms[entry_index].iter().enumerate() {
+            let first_phrasing = index.phrasings.len() as u32;
+            for terms in &phrasing_terms[entry_index] {
                 let mut ids = Vec::with_capacity(terms.len());
                 let mut phrasing_kinds = 0u64;
                 for term in terms {
@@ -170,11 +204,12 @@ impl Index {
                 ids.sort_unstable();
                 ids.dedup();
                 // Question kinds are matched per phrasing through `kinds`, not through
-                // postings: "who" is in a sizeable share of all phrasings, and a phrasing
+                // its terms: "who" is in a sizeable share of all phrasings, and a phrasing
                 // sharing only a question word with a question is no match.
+                let terms_start = index.phrasing_terms.len() as u32;
                 for &id in &ids {
                     if !index.kind_bits.contains_key(&id) {
-                        index.postings[id as usize].push(index.phrasings.len() as u32);
+                        index.phrasing_terms.push(id);
                         bag.push(id);
                     }
                 }
@@ -183,9 +218,8 @@ impl Index {
                 index.contrast_terms.extend(contrasts);
                 index.phrasings.push(Phrasing {
                     kinds: phrasing_kinds,
-                    entry: entry_index as u32,
-                    position: position as u32,
                     weight: 0.0,
+                    terms: (terms_start, index.phrasing_terms.len() as u32),
                     contrasts: (start, index.contrast_terms.len() as u32),
                 });
                 phrasing_ids.push(ids);
@@ -206,6 +240,7 @@ impl Index {
             index.entries.push(IndexedEntry {
                 kinds,
                 gap: !entry.covered,
+                phrasings: (first_phrasing, index.phrasings.len() as u32),
             });
         }
         let n = entries.len().max(1) as f32;
@@ -235,7 +270,6 @@ impl Index {
         }
         let id = self.bag_postings.len() as TermId;
         map.insert(term.key.clone(), id);
-        self.postings.push(Vec::new());
         self.bag_postings.push(Vec::new());
         id
     }
@@ -262,26 +296,25 @@ impl Index {
         }
     }
 
-    /// Scores every entry that has a phrasing sharing a term with the question, and keeps
-    /// the best `keep` of them.
-    pub fn score(&self, terms: &[Term], keep: usize) -> Scores {
+    /// Scores the entries that have a phrasing sharing a term with the question, as far as
+    /// the `needed` ranks require (see [`Needed`]).
+    pub fn score(&self, terms: &[Term], needed: Needed) -> Scores {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            scratch.fit(self.phrasings.len(), self.entries.len());
-            let scores = self.score_with(terms, keep, &mut scratch);
+            scratch.fit(self.weights.len(), self.entries.len());
+            let scores = self.score_with(terms, needed, &mut scratch);
             scratch.clear();
             scores
         })
     }
 
-    fn score_with(&self, terms: &[Term], keep: usize, scratch: &mut Scratch) -> Scores {
+    fn score_with(&self, terms: &[Term], needed: Needed, scratch: &mut Scratch) -> Scores {
         let Scratch {
-            direct,
-            touched,
+            credit,
+            credited,
             bag,
             bagged,
-            best,
-            scored,
+            bounds,
         } = scratch;
         let mut question_weight = 0.0f32;
         let mut word_weight = 0.0f32;
@@ -315,93 +348,112 @@ impl Index {
             let Some(id) = id else { continue };
             known_weight += weight;
             known_ids.push(id);
-            let credited = weight
+            let credited_weight = weight
                 * if term.corrected {
                     CORRECTED_CREDIT
                 } else {
                     1.0
                 };
             if let Some(&bit) = self.kind_bits.get(&id) {
-                asked_kinds.push((bit, credited));
+                asked_kinds.push((bit, credited_weight));
                 continue;
             }
-            for &phrasing in &self.postings[id as usize] {
-                let slot = &mut direct[phrasing as usize];
-                if *slot == 0.0 {
-                    touched.push(phrasing);
-                }
-                *slot += credited;
+            let slot = &mut credit[id as usize];
+            if *slot == 0.0 {
+                credited.push(id);
             }
+            *slot += credited_weight;
             for &entry in &self.bag_postings[id as usize] {
                 let slot = &mut bag[entry as usize];
                 if *slot == 0.0 {
                     bagged.push(entry);
                 }
-                *slot += credited;
+                *slot += credited_weight;
             }
         }
         let asked_contrasts = self.contrasts_of(&known_ids);
-
-        for &p in touched.iter() {
-            let phrasing = &self.phrasings[p as usize];
-            let entry = phrasing.entry as usize;
-            let info = &self.entries[entry];
-            let kinds_matched = |kinds: u64| -> f32 {
-                asked_kinds
-                    .iter()
-                    .filter(|(bit, _)| kinds & bit != 0)
-                    .map(|(_, w)| w)
-                    .sum()
-            };
-            let overlap = direct[p as usize] + kinds_matched(phrasing.kinds);
-            let entry_bag = bag[entry] + kinds_matched(info.kinds);
-            let explained = overlap + BAG_CREDIT * (entry_bag - overlap).max(0.0);
-            let question_coverage = (explained / question_weight).min(1.0);
-            let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
-            let mut score = question_coverage * coverage_power(phrasing_coverage);
+        let kinds_matched = |kinds: u64| -> f32 {
+            asked_kinds
+                .iter()
+                .filter(|(bit, _)| kinds & bit != 0)
+                .map(|(_, w)| w)
+                .sum()
+        };
+        // Each entry's bound: its whole bag explaining the question as well as it can, a
+        // phrasing covered in full, and only the penalties that hold for every phrasing.
+        // Entries are taken best bound first from a heap (most are never taken).
+        for &e in bagged.iter() {
+            let info = &self.entries[e as usize];
+            let entry_bag = bag[e as usize] + kinds_matched(info.kinds);
+            let mut bound = (entry_bag / question_weight).min(1.0);
             if asked != 0 && info.kinds & asked == 0 {
-                score *= KIND_MISMATCH_PENALTY;
-            }
-            if !asks_kind && phrasing.asks_kind() {
-                score *= UNASKED_KIND_PENALTY;
-            }
-            let (start, end) = phrasing.contrasts;
-            if start != end
-                && contradicts(
-                    &self.contrast_terms[start as usize..end as usize],
-                    &asked_contrasts,
-                )
-            {
-                score *= CONTRAST_PENALTY;
+                bound *= KIND_MISMATCH_PENALTY;
             }
             if info.gap {
-                score *= GAP_PRIOR;
+                bound *= GAP_PRIOR;
             }
-            match &mut best[entry] {
-                Some((s, position)) => {
-                    if score > *s || (score == *s && phrasing.position < *position) {
-                        *s = score;
-                        *position = phrasing.position;
-                    }
+            bounds.push(BoundKey::new(bound, e));
+        }
+        let mut heap = std::collections::BinaryHeap::from(std::mem::take(bounds));
+
+        let mut cutoff = Cutoff::new(needed);
+        let mut ranked: Vec<(usize, f32, usize)> = Vec::new();
+        while let Some(key) = heap.pop() {
+            let (bound, entry) = key.get();
+            if bound * (1.0 + BOUND_SLACK) < cutoff.score() {
+                break;
+            }
+            let info = &self.entries[entry as usize];
+            let entry_bag = bag[entry as usize] + kinds_matched(info.kinds);
+            let (first, end) = info.phrasings;
+            let mut best: Option<(f32, usize)> = None;
+            for (position, phrasing) in self.phrasings[first as usize..end as usize]
+                .iter()
+                .enumerate()
+            {
+                let (start, end) = phrasing.terms;
+                let direct: f32 = self.phrasing_terms[start as usize..end as usize]
+                    .iter()
+                    .map(|&t| credit[t as usize])
+                    .sum();
+                if direct == 0.0 {
+                    continue;
                 }
-                slot @ None => {
-                    *slot = Some((score, phrasing.position));
-                    scored.push(entry as u32);
+                let overlap = direct + kinds_matched(phrasing.kinds);
+                let explained = overlap + BAG_CREDIT * (entry_bag - overlap).max(0.0);
+                let question_coverage = (explained / question_weight).min(1.0);
+                let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
+                let mut score = question_coverage * coverage_power(phrasing_coverage);
+                if asked != 0 && info.kinds & asked == 0 {
+                    score *= KIND_MISMATCH_PENALTY;
                 }
+                if !asks_kind && phrasing.asks_kind() {
+                    score *= UNASKED_KIND_PENALTY;
+                }
+                let (start, end) = phrasing.contrasts;
+                if start != end
+                    && contradicts(
+                        &self.contrast_terms[start as usize..end as usize],
+                        &asked_contrasts,
+                    )
+                {
+                    score *= CONTRAST_PENALTY;
+                }
+                if info.gap {
+                    score *= GAP_PRIOR;
+                }
+                // The first of equal scores is kept: the earlier phrasing.
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, position));
+                }
+            }
+            if let Some((score, position)) = best {
+                cutoff.add(score, info.gap);
+                ranked.push((entry as usize, score, position));
             }
         }
-        let mut ranked: Vec<(usize, f32, usize)> = scored
-            .iter()
-            .filter_map(|&e| best[e as usize].map(|(s, p)| (e as usize, s, p as usize)))
-            .collect();
-        let order = |a: &(usize, f32, usize), b: &(usize, f32, usize)| {
-            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-        };
-        if ranked.len() > keep && keep > 0 {
-            ranked.select_nth_unstable_by(keep - 1, order);
-            ranked.truncate(keep);
-        }
-        ranked.sort_unstable_by(order);
+        *bounds = heap.into_vec();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Scores {
             ranked,
             knows_a_word: known_word_weight > 0.0,
@@ -421,45 +473,118 @@ impl Index {
     }
 }
 
+/// An entry's upper bound and the entry, as one integer that orders by the bound (then
+/// the lower entry first), for a cheap heap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct BoundKey(u64);
+
+impl BoundKey {
+    /// `bound` is at least 0: the bits of a non-negative float order as the float does.
+    fn new(bound: f32, entry: u32) -> BoundKey {
+        BoundKey(u64::from(bound.max(0.0).to_bits()) << 32 | u64::from(u32::MAX - entry))
+    }
+
+    fn get(self) -> (f32, u32) {
+        (
+            f32::from_bits((self.0 >> 32) as u32),
+            u32::MAX - self.0 as u32,
+        )
+    }
+}
+
+/// The lowest score an entry must be able to reach to matter for the [`Needed`] ranks,
+/// from the scores found so far.
+struct Cutoff {
+    needed: Needed,
+    /// The best scores so far, best first, at most `needed.top`.
+    top: Vec<f32>,
+    /// The best scores of entries that are not gaps, best first, at most `needed.covered`.
+    covered: Vec<f32>,
+    best: Option<f32>,
+}
+
+impl Cutoff {
+    fn new(needed: Needed) -> Cutoff {
+        Cutoff {
+            needed,
+            top: Vec::new(),
+            covered: Vec::new(),
+            best: None,
+        }
+    }
+
+    fn add(&mut self, score: f32, gap: bool) {
+        fn keep_best(scores: &mut Vec<f32>, score: f32, size: usize) {
+            if size == 0 {
+                return;
+            }
+            let at = scores.partition_point(|&s| s >= score);
+            if at < size {
+                scores.insert(at, score);
+                scores.truncate(size);
+            }
+        }
+        keep_best(&mut self.top, score, self.needed.top);
+        if !gap {
+            keep_best(&mut self.covered, score, self.needed.covered);
+        }
+        self.best = Some(self.best.map_or(score, |best| best.max(score)));
+    }
+
+    /// An entry that cannot score this much is in none of the needed ranks: it would
+    /// rank below the `top` best, below the `covered` best non-gaps, and outside the
+    /// window under the best.
+    fn score(&self) -> f32 {
+        let rank = |scores: &[f32], size: usize| match size {
+            0 => f32::INFINITY,
+            _ if scores.len() < size => f32::NEG_INFINITY,
+            _ => scores[size - 1],
+        };
+        let window = match (self.needed.window, self.best) {
+            (None, _) => f32::INFINITY,
+            (Some(_), None) => f32::NEG_INFINITY,
+            (Some(window), Some(best)) => best - window,
+        };
+        rank(&self.top, self.needed.top)
+            .min(rank(&self.covered, self.needed.covered))
+            .min(window)
+    }
+}
+
 /// Buffers for scoring, kept per thread so a question allocates nothing in proportion to
 /// the size of the data; only the slots a question touched are reset after it.
 #[derive(Default)]
 struct Scratch {
-    /// Phrasing -> matched weight.
-    direct: Vec<f32>,
-    touched: Vec<u32>,
+    /// Term -> the question's credited weight of it.
+    credit: Vec<f32>,
+    credited: Vec<TermId>,
     /// Entry -> matched weight of its bag.
     bag: Vec<f32>,
     bagged: Vec<u32>,
-    /// Entry -> best (score, phrasing position).
-    best: Vec<Option<(f32, u32)>>,
-    scored: Vec<u32>,
+    /// The upper bound of each entry bagged.
+    bounds: Vec<BoundKey>,
 }
 
 impl Scratch {
-    fn fit(&mut self, phrasings: usize, entries: usize) {
-        if self.direct.len() < phrasings {
-            self.direct.resize(phrasings, 0.0);
+    fn fit(&mut self, terms: usize, entries: usize) {
+        if self.credit.len() < terms {
+            self.credit.resize(terms, 0.0);
         }
         if self.bag.len() < entries {
             self.bag.resize(entries, 0.0);
-            self.best.resize(entries, None);
         }
     }
 
     fn clear(&mut self) {
-        for &p in &self.touched {
-            self.direct[p as usize] = 0.0;
+        for &t in &self.credited {
+            self.credit[t as usize] = 0.0;
         }
         for &e in &self.bagged {
             self.bag[e as usize] = 0.0;
         }
-        for &e in &self.scored {
-            self.best[e as usize] = None;
-        }
-        self.touched.clear();
+        self.credited.clear();
         self.bagged.clear();
-        self.scored.clear();
+        self.bounds.clear();
     }
 }
 

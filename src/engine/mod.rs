@@ -19,7 +19,7 @@ pub use outcome::{Answer, Candidate, NoAnswer, Outcome, Reason};
 pub use thresholds::Thresholds;
 
 use crate::kb::KnowledgeBase;
-use index::Index;
+use index::{Index, Needed, Scores};
 
 /// How a question was read and scored (see [`Engine::explain`]).
 #[derive(Debug, Clone)]
@@ -74,9 +74,6 @@ pub const NOT_COVERED_SHARE: f32 = 0.5;
 pub const MIN_ANSWER_EVIDENCE: f32 = 2.0;
 /// A score this high means the question reads exactly as one of the phrasings.
 pub const EXACT_MATCH: f32 = 0.999;
-/// How many of the best entries a question keeps ranked (enough for the answer, the
-/// runner-ups within the margin, "did you mean" and the near misses).
-pub const RANKED: usize = 32;
 /// How many near misses a [`NoAnswer`] keeps for the curators' log.
 pub const NEAR_MISSES: usize = 3;
 
@@ -131,7 +128,58 @@ impl Engine {
     pub fn ask(&self, question: &str) -> Outcome {
         let terms = self.kb.analyzer().analyze(question);
         let t = &self.thresholds;
-        let scores = self.index.score(&terms, RANKED);
+        // Most questions are answered, and an answer needs only the best entry and those
+        // within the margin of it: score that much first ...
+        let answer_needs = Needed {
+            top: 1,
+            covered: 0,
+            window: Some(t.margin),
+        };
+        if let Some(answer) = self.answer(&self.index.score(&terms, answer_needs)) {
+            return Outcome::Answer(answer);
+        }
+        // ... and what the other outcomes read only when it is not: the runner-up, the
+        // "did you mean" window under the best, and the first covered entries (near
+        // misses, suggestions).
+        let needed = Needed {
+            top: 2,
+            covered: NEAR_MISSES.max(t.max_suggestions),
+            window: Some(t.margin.max(t.suggest_window)),
+        };
+        self.outcome(&self.index.score(&terms, needed))
+    }
+
+    /// Whether the best of `scores`, `entry` with `score`, is good and clear enough to
+    /// answer with (if the article covers it).
+    fn answers(&self, scores: &Scores, entry: usize, score: f32) -> bool {
+        let t = &self.thresholds;
+        let runner_up = scores.ranked.get(1).map_or(0.0, |&(_, s, _)| s);
+        let clear_winner = score - runner_up >= t.margin
+            || scores
+                .ranked
+                .iter()
+                .skip(1)
+                .take_while(|&&(_, s, _)| score - s < t.margin)
+                .all(|&(other, _, _)| self.kin(entry, other));
+        (scores.known_weight >= MIN_ANSWER_EVIDENCE || score >= EXACT_MATCH)
+            && score >= t.answer
+            && clear_winner
+    }
+
+    /// The answer, if `scores` has one the article covers.
+    fn answer(&self, scores: &Scores) -> Option<Answer> {
+        let &(entry, score, _) = scores.ranked.first()?;
+        if !self.answers(scores, entry, score) {
+            return None;
+        }
+        // `answer_entry` is `None` for a gap.
+        let answer = self.answer_entry(&self.kb.entries()[entry].id)?;
+        Some(Answer { score, ..answer })
+    }
+
+    /// The outcome of a question scored with at least the ranks [`Engine::ask`] names.
+    fn outcome(&self, scores: &Scores) -> Outcome {
+        let t = &self.thresholds;
         let candidate = |&(entry, score, _): &(usize, f32, usize)| Candidate {
             entry: self.kb.entries()[entry].clone(),
             score,
@@ -144,8 +192,6 @@ impl Engine {
             });
         }
         let covered = |&&(entry, _, _): &&(usize, f32, usize)| self.kb.entries()[entry].covered;
-        let top = scores.ranked.first().copied();
-        let runner_up = scores.ranked.get(1).map_or(0.0, |&(_, s, _)| s);
         let near_misses = || {
             scores
                 .ranked
@@ -155,31 +201,17 @@ impl Engine {
                 .map(candidate)
                 .collect()
         };
-        let clear_winner = |entry: usize, score: f32| {
-            score - runner_up >= t.margin
-                || scores
-                    .ranked
-                    .iter()
-                    .skip(1)
-                    .take_while(|&&(_, s, _)| score - s < t.margin)
-                    .all(|&(other, _, _)| self.kin(entry, other))
-        };
-        match top {
-            Some((entry, score, _))
-                if (scores.known_weight >= MIN_ANSWER_EVIDENCE || score >= EXACT_MATCH)
-                    && score >= t.answer
-                    && clear_winner(entry, score) =>
-            {
-                let entry = &self.kb.entries()[entry];
-                if !entry.covered {
-                    return Outcome::NoAnswer(NoAnswer {
+        match scores.ranked.first().copied() {
+            Some((entry, score, _)) if self.answers(scores, entry, score) => {
+                // `answer_entry` is `None` for a gap.
+                match self.answer_entry(&self.kb.entries()[entry].id) {
+                    Some(answer) => Outcome::Answer(Answer { score, ..answer }),
+                    None => Outcome::NoAnswer(NoAnswer {
                         reason: Reason::NotCovered,
                         candidates: near_misses(),
-                        gap: Some(entry.clone()),
-                    });
+                        gap: Some(self.kb.entries()[entry].clone()),
+                    }),
                 }
-                let answer = self.answer_entry(&entry.id).expect("a ranked entry exists");
-                Outcome::Answer(Answer { score, ..answer })
             }
             Some((entry, score, _)) if scores.knows_a_word && score >= t.suggest => {
                 let floor = t.suggest.max(score - t.suggest_window);
@@ -219,7 +251,12 @@ impl Engine {
     /// "why did it answer that?" (`jedi-bot ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Explanation {
         let terms = self.kb.analyzer().analyze(question);
-        let scores = self.index.score(&terms, limit);
+        let needed = Needed {
+            top: limit,
+            covered: 0,
+            window: None,
+        };
+        let scores = self.index.score(&terms, needed);
         Explanation {
             terms: terms
                 .iter()
@@ -293,8 +330,13 @@ impl Engine {
                 })
                 .collect();
         }
+        let needed = Needed {
+            top: 0,
+            covered: limit,
+            window: None,
+        };
         self.index
-            .score(&terms, limit + self.kb.entries().len().min(RANKED))
+            .score(&terms, needed)
             .ranked
             .into_iter()
             .filter(|&(entry, _, _)| self.kb.entries()[entry].covered)
@@ -304,5 +346,100 @@ impl Engine {
                 score,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default())
+    }
+
+    /// Questions made from the data's own phrasings: each whole, its first and second
+    /// halves, and mixed with a phrasing of another entry (the close calls, suggestions
+    /// and declines that stop scoring early must not change).
+    fn questions(engine: &Engine) -> Vec<String> {
+        let phrasings: Vec<&String> = engine
+            .kb()
+            .entries()
+            .iter()
+            .flat_map(|entry| &entry.questions)
+            .collect();
+        let mut questions = Vec::new();
+        for (i, phrasing) in phrasings.iter().enumerate() {
+            let words: Vec<&str> = phrasing.split_whitespace().collect();
+            let half = words.len() / 2;
+            let other: Vec<&str> = phrasings[(i * 7 + 13) % phrasings.len()]
+                .split_whitespace()
+                .collect();
+            questions.push(phrasing.to_string());
+            questions.push(words[..half.max(1)].join(" "));
+            questions.push(words[half..].join(" "));
+            questions.push(
+                [&words[..half], &other[other.len() / 2..]]
+                    .concat()
+                    .join(" "),
+            );
+        }
+        questions
+    }
+
+    #[test]
+    fn scoring_only_the_needed_ranks_changes_no_outcome() {
+        let engine = engine();
+        let (mut answers, mut others) = (0, 0);
+        for question in questions(&engine) {
+            let terms = engine.kb().analyzer().analyze(&question);
+            let full = engine.outcome(&engine.index.score(&terms, Needed::EVERY));
+            let outcome = engine.ask(&question);
+            assert_eq!(outcome, full, "{question}");
+            match outcome {
+                Outcome::Answer(_) => answers += 1,
+                _ => others += 1,
+            }
+        }
+        // Both paths of `ask` (answered at once, scored again) were taken many times.
+        assert!(answers > 1000 && others > 1000, "{answers} {others}");
+    }
+
+    #[test]
+    fn ranking_and_explaining_skip_nothing_they_show() {
+        let engine = engine();
+        for question in questions(&engine).iter().step_by(3) {
+            let terms = engine.kb().analyzer().analyze(question);
+            if terms.is_empty() {
+                // Autocomplete lists the entries in data order then.
+                continue;
+            }
+            let full = engine.index.score(&terms, Needed::EVERY).ranked;
+            let ids = |entries: Vec<(usize, f32)>| -> Vec<(String, f32)> {
+                entries
+                    .into_iter()
+                    .map(|(e, s)| (engine.kb().entries()[e].id.clone(), s))
+                    .collect()
+            };
+            let explained: Vec<(String, f32)> = engine
+                .explain(question, 5)
+                .top
+                .into_iter()
+                .map(|(id, score, _)| (id, score))
+                .collect();
+            let expected = ids(full.iter().take(5).map(|&(e, s, _)| (e, s)).collect());
+            assert_eq!(explained, expected, "{question}");
+            let ranked: Vec<(String, f32)> = engine
+                .rank(question, 4)
+                .into_iter()
+                .map(|c| (c.entry.id.clone(), c.score))
+                .collect();
+            let covered = full
+                .iter()
+                .filter(|&&(e, _, _)| engine.kb().entries()[e].covered)
+                .take(4)
+                .map(|&(e, s, _)| (e, s))
+                .collect();
+            assert_eq!(ranked, ids(covered), "{question}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::kb::Entry;
 
 /// What the engine made of a question: an answer, a few candidates to choose from, or no
 /// answer with its reason. Mentions, `/ask`, autocomplete and the command line all use it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// One entry is a clear match.
     Answer(Answer),
@@ -17,7 +17,7 @@ pub enum Outcome {
 }
 
 /// A clear match.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// The entry that answers the question.
     pub entry: Arc<Entry>,
@@ -28,7 +28,7 @@ pub struct Answer {
 }
 
 /// An entry and how well it matched.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// The entry.
     pub entry: Arc<Entry>,
@@ -37,7 +37,7 @@ pub struct Candidate {
 }
 
 /// No answer, and why.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoAnswer {
     /// Why there is no answer.
     pub reason: Reason,

@@ -210,18 +210,26 @@ fn toml_file<T: DeserializeOwned>(file: SourceFile<'_>, problems: &mut Vec<Probl
 
 /// Words of a phrase as the vocabulary checks compare them (before stemming).
 fn phrase_key(text: &str) -> String {
-    tokenize(&clean(text)).collect::<Vec<_>>().join(" ")
+    let cleaned = clean(text);
+    let mut key = String::with_capacity(cleaned.len());
+    for word in tokenize(&cleaned) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    key
 }
 
 fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
-    let mut owner: HashMap<String, (String, usize)> = HashMap::default();
-    let mut claim = |phrase: &Text, group: &str, problems: &mut Vec<Problem>| {
+    let mut owner: HashMap<String, (Rc<str>, usize)> = HashMap::default();
+    let mut claim = |phrase: &Text, group: &Rc<str>, problems: &mut Vec<Problem>| {
         let key = phrase_key(phrase.get_ref());
         if key.is_empty() {
             problems.push(file.at(&phrase.span(), "empty word or phrase"));
             return;
         }
-        let line = file.line_col(phrase.span().start).0;
+        let line = file.line(phrase.span().start);
         match owner.get(&key) {
             Some((other, first)) if other != group => problems.push(file.at(
                 &phrase.span(),
@@ -232,7 +240,7 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
             )),
             Some(_) => {}
             None => {
-                owner.insert(key, (group.to_string(), line));
+                owner.insert(key, (group.clone(), line));
             }
         }
     };
@@ -243,10 +251,10 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
         .map(|(k, v)| (k, v, true))
         .chain(raw.synonyms.iter().map(|(k, v)| (k, v, false)))
     {
-        let label = if is_question {
-            format!("question_words.{group}")
+        let label: Rc<str> = if is_question {
+            format!("question_words.{group}").into()
         } else {
-            format!("synonyms.{group}")
+            format!("synonyms.{group}").into()
         };
         for phrase in phrases {
             claim(phrase, &label, problems);
@@ -378,7 +386,7 @@ impl Checker<'_> {
                     && w.chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             });
-        let line = file.line_col(value.span().start).0;
+        let line = file.line(value.span().start);
         if !well_formed {
             problems.push(file.at(
                 &value.span(),
@@ -545,7 +553,7 @@ impl Checker<'_> {
                     Some(words) => analyzer.read_words(words),
                     None => analyzer.read(text),
                 };
-                let line = file.line_col(question.span().start).0;
+                let line = file.line(question.span().start);
                 if !text.trim().is_empty() {
                     let content = terms.iter().any(|t| t.kind == TermKind::Word);
                     let mut keys: Vec<(bool, &str)> = terms
@@ -649,7 +657,7 @@ impl Checker<'_> {
         for raw in raw.event {
             let id = self.id(file, &raw.id, &mut ids, problems);
             let sort = *raw.sort.get_ref();
-            let line = file.line_col(raw.sort.span().start).0;
+            let line = file.line(raw.sort.span().start);
             if let Some((before, before_line)) = previous {
                 if sort <= before {
                     problems.push(file.at(

@@ -92,16 +92,23 @@ impl<'a> SourceFile<'a> {
     /// The 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let starts = self.line_starts.get_or_init(|| line_starts(self.text));
-        let line = starts.partition_point(|&start| start <= offset).max(1);
-        let line_start = starts[line - 1];
+        let line = self.line(offset);
+        let line_start = self.line_starts.get_or_init(|| line_starts(self.text))[line - 1];
         let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
     }
 
+    /// The 1-based line of a byte offset (without counting the characters before it on
+    /// its line, as [`line_col`](Self::line_col) does: a checker asks for the line of
+    /// every phrasing, and some lines are long).
+    pub fn line(&self, offset: usize) -> usize {
+        let starts = self.line_starts.get_or_init(|| line_starts(self.text));
+        starts.partition_point(|&start| start <= offset).max(1)
+    }
+
     /// A problem at the start of `span`, with its line only.
     pub fn at(&self, span: &Range<usize>, message: impl Into<String>) -> Problem {
-        let (line, _) = self.line_col(span.start);
+        let line = self.line(span.start);
         Problem {
             file: self.name.to_string(),
             line: Some(line),
@@ -158,6 +165,8 @@ mod tests {
         // Offsets inside a character or past the end do not panic.
         assert_eq!(file.line_col(8).0, 2);
         assert_eq!(file.line_col(1000).0, 3);
+        assert_eq!(file.line(9), 2);
+        assert_eq!(file.line(1000), 3);
     }
 
     #[test]

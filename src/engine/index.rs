@@ -382,9 +382,11 @@ impl Index {
         // Each entry's bound: its whole bag explaining the question as well as it can, a
         // phrasing covered in full, and only the penalties that hold for every phrasing.
         // Entries are taken best bound first from a heap (most are never taken).
+        // (Its bag weight takes in the question kinds it matches, here once for all.)
         for &e in bagged.iter() {
             let info = &self.entries[e as usize];
-            let entry_bag = bag[e as usize] + kinds_matched(info.kinds);
+            bag[e as usize] += kinds_matched(info.kinds);
+            let entry_bag = bag[e as usize];
             let mut bound = (entry_bag / question_weight).min(1.0);
             if asked != 0 && info.kinds & asked == 0 {
                 bound *= KIND_MISMATCH_PENALTY;
@@ -404,7 +406,7 @@ impl Index {
                 break;
             }
             let info = &self.entries[entry as usize];
-            let entry_bag = bag[entry as usize] + kinds_matched(info.kinds);
+            let entry_bag = bag[entry as usize];
             let (first, end) = info.phrasings;
             let mut best: Option<(f32, usize)> = None;
             for (position, phrasing) in self.phrasings[first as usize..end as usize]
@@ -558,7 +560,7 @@ struct Scratch {
     /// Term -> the question's credited weight of it.
     credit: Vec<f32>,
     credited: Vec<TermId>,
-    /// Entry -> matched weight of its bag.
+    /// Entry -> matched weight of its bag (with the question kinds it matches, once bounded).
     bag: Vec<f32>,
     bagged: Vec<u32>,
     /// The upper bound of each entry bagged.

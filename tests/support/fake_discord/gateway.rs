@@ -343,7 +343,8 @@ fn append(inner: &mut Inner, sid: &str, t: &str, d: Value, guild_id: Option<u64>
     };
     let seq = session.next_seq;
     session.next_seq += 1;
-    let text = json!({ "op": 0, "s": seq, "t": t, "d": d }).to_string();
+    // Written out rather than built with `json!`, which would copy `d` through a serializer.
+    let text = format!(r#"{{"op":0,"s":{seq},"t":{},"d":{d}}}"#, Value::from(t));
     let written = session
         .conn
         .and_then(|c| conns.get(&c))

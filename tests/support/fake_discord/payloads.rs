@@ -96,11 +96,17 @@ pub(super) struct MessageParts<'a> {
 /// content, tts, embeds, components, flags, message_reference, mentions, mention_everyone,
 /// mention_roles, attachments.
 pub(super) fn message(parts: MessageParts<'_>, body: &Value) -> Value {
+    // Built field by field: `json!` would copy each `Value` through a serializer, and
+    // the fake shares the machine's cores with the bot under test.
+    let mut msg = Map::with_capacity(22);
+    let mut put = |key: &str, value: Value| {
+        msg.insert(key.to_string(), value);
+    };
     let get_array = |key: &str| {
         body.get(key)
             .filter(|v| v.is_array())
             .cloned()
-            .unwrap_or_else(|| json!([]))
+            .unwrap_or_else(|| Value::Array(Vec::new()))
     };
     let mut reference = body
         .get("message_reference")
@@ -108,39 +114,53 @@ pub(super) fn message(parts: MessageParts<'_>, body: &Value) -> Value {
         .cloned();
     if let Some(Value::Object(r)) = reference.as_mut() {
         if !r.contains_key("channel_id") {
-            r.insert("channel_id".into(), json!(parts.channel_id.to_string()));
+            r.insert("channel_id".into(), parts.channel_id.to_string().into());
         }
     }
     let kind = if reference.is_some() { 19 } else { 0 };
-    let mut msg = json!({
-        "id": parts.id.to_string(),
-        "channel_id": parts.channel_id.to_string(),
-        "author": parts.author,
-        "content": body.get("content").and_then(Value::as_str).unwrap_or(""),
-        "timestamp": parts.timestamp,
-        "edited_timestamp": null,
-        "tts": body.get("tts").and_then(Value::as_bool).unwrap_or(false),
-        "mention_everyone": body.get("mention_everyone").and_then(Value::as_bool).unwrap_or(false),
-        "mentions": get_array("mentions"),
-        "mention_roles": get_array("mention_roles"),
-        "attachments": get_array("attachments"),
-        "embeds": get_array("embeds"),
-        "components": get_array("components"),
-        "pinned": false,
-        "type": kind,
-        "flags": body.get("flags").filter(|v| v.is_u64()).cloned().unwrap_or(json!(0)),
-        "webhook_id": parts.webhook_id.map(|id| id.to_string()),
-        "application_id": parts.application_id.map(|id| id.to_string()),
-    });
-    if let Value::Object(m) = &mut msg {
-        if let Some(g) = parts.guild_id {
-            m.insert("guild_id".into(), json!(g.to_string()));
-        }
-        if let Some(r) = reference {
-            m.insert("message_reference".into(), r);
-        }
+    let flag = |key: &str| Value::Bool(body.get(key).and_then(Value::as_bool).unwrap_or(false));
+    put("id", parts.id.to_string().into());
+    put("channel_id", parts.channel_id.to_string().into());
+    put("author", parts.author);
+    put(
+        "content",
+        body.get("content")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .into(),
+    );
+    put("timestamp", parts.timestamp.into());
+    put("edited_timestamp", Value::Null);
+    put("tts", flag("tts"));
+    put("mention_everyone", flag("mention_everyone"));
+    for key in [
+        "mentions",
+        "mention_roles",
+        "attachments",
+        "embeds",
+        "components",
+    ] {
+        put(key, get_array(key));
     }
-    msg
+    put("pinned", Value::Bool(false));
+    put("type", kind.into());
+    put(
+        "flags",
+        body.get("flags")
+            .filter(|v| v.is_u64())
+            .cloned()
+            .unwrap_or(0.into()),
+    );
+    let id_or_null = |id: Option<u64>| id.map_or(Value::Null, |id| id.to_string().into());
+    put("webhook_id", id_or_null(parts.webhook_id));
+    put("application_id", id_or_null(parts.application_id));
+    if let Some(g) = parts.guild_id {
+        put("guild_id", g.to_string().into());
+    }
+    if let Some(r) = reference {
+        put("message_reference", r);
+    }
+    Value::Object(msg)
 }
 
 /// Applies an edit body (PATCH) to a stored message.

@@ -28,23 +28,24 @@ const KEPT_HEADERS: [&str; 5] = [
 /// An answer before it becomes an HTTP response.
 struct Reply {
     status: u16,
-    body: Option<Value>,
+    /// The JSON body, serialised once when the reply is made.
+    body: Option<Vec<u8>>,
     /// Set in order; `None` removes a header set earlier.
     headers: Vec<(String, Option<String>)>,
     hang: bool,
 }
 
 impl Reply {
-    fn json(status: u16, body: Value) -> Self {
+    fn json(status: u16, body: &Value) -> Self {
         Self {
             status,
-            body: Some(body),
+            body: Some(serde_json::to_vec(body).expect("a JSON value serialises")),
             headers: Vec::new(),
             hang: false,
         }
     }
     fn ok(body: Value) -> Self {
-        Self::json(200, body)
+        Self::json(200, &body)
     }
     fn no_content() -> Self {
         Self {
@@ -55,7 +56,7 @@ impl Reply {
         }
     }
     fn not_found(code: u64, message: &str) -> Self {
-        Self::json(404, payloads::error(code, message))
+        Self::json(404, &payloads::error(code, message))
     }
 }
 
@@ -116,7 +117,7 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
 fn respond(reply: Reply) -> Response {
     let mut response = match reply.body {
         Some(body) => {
-            let mut r = Response::new(Body::from(body.to_string()));
+            let mut r = Response::new(Body::from(body));
             r.headers_mut()
                 .insert("content-type", HeaderValue::from_static("application/json"));
             r
@@ -193,7 +194,7 @@ fn take_fault(inner: &mut Inner, method: &str, path: &str) -> Option<Reply> {
         let retry = fault.retry_after.unwrap_or(1.0);
         let mut r = Reply::json(
             429,
-            json!({
+            &json!({
                 "message": "You are being rate limited.",
                 "retry_after": retry,
                 "global": fault.global,
@@ -224,7 +225,7 @@ fn take_fault(inner: &mut Inner, method: &str, path: &str) -> Option<Reply> {
                 .and_then(|s| s.canonical_reason())
                 .unwrap_or("Error")
         );
-        Reply::json(fault.status, payloads::error(0, &text))
+        Reply::json(fault.status, &payloads::error(0, &text))
     };
     if fault.status != 429 {
         if let Some(retry) = fault.retry_after {
@@ -305,11 +306,11 @@ fn route(
         }
         ("POST", ["applications", a, "commands"]) if *a == app => {
             let cmd = upsert_command(inner, body, None);
-            Reply::json(201, cmd)
+            Reply::json(201, &cmd)
         }
         ("POST", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
             let cmd = upsert_command(inner, body, id(guild));
-            Reply::json(201, cmd)
+            Reply::json(201, &cmd)
         }
         ("GET", ["channels", channel]) => match id(channel) {
             Some(c) => Reply::ok(channel_json(inner, c)),
@@ -319,10 +320,11 @@ fn route(
             let Some(channel) = id(channel) else {
                 return Reply::not_found(10003, "Unknown Channel");
             };
-            let msg = create_message(shared, inner, channel, body, files, None);
-            let created = msg.get("id").and_then(as_id).unwrap_or(0);
+            let (created, msg) = create_message(shared, inner, channel, body, files, None);
             inner.message_posts.push((index, created));
-            Reply::ok(msg)
+            let reply = Reply::json(200, &msg);
+            inner.messages.insert(created, msg);
+            reply
         }
         ("GET", ["channels", _, "messages", m]) => match id(m).and_then(|m| inner.messages.get(&m))
         {
@@ -355,7 +357,7 @@ fn route(
                 .interactions
                 .get(*token)
                 .map_or(FakeDiscord::CHANNEL_ID, |s| s.channel_id);
-            let followup = create_message(
+            let (msg_id, followup) = create_message(
                 shared,
                 inner,
                 channel,
@@ -363,12 +365,13 @@ fn route(
                 files,
                 Some(FakeDiscord::APP_ID),
             );
-            let msg_id = followup.get("id").and_then(as_id).unwrap_or(0);
+            let reply = Reply::json(200, &followup);
+            inner.messages.insert(msg_id, followup.clone());
             if let Some(state) = inner.interactions.get_mut(*token) {
                 state.calls.push(index);
-                state.followups.insert(msg_id, followup.clone());
+                state.followups.insert(msg_id, followup);
             }
-            Reply::ok(followup)
+            reply
         }
         (_, ["webhooks", _, token, "messages", which]) => {
             webhook_message(inner, index, method, token, which, body)
@@ -474,26 +477,16 @@ fn upsert_command(inner: &mut Inner, body: &Value, guild: Option<u64>) -> Value 
     cmd
 }
 
-/// Attachment objects for uploaded files (plus any kept `attachments` of the body).
-fn with_attachments(inner: &mut Inner, body: &Value, files: &[RecordedFile]) -> Value {
-    let mut body = body.clone();
-    if !files.is_empty() {
-        let list: Vec<Value> = files
-            .iter()
-            .map(|f| payloads::attachment(inner.next_id(), &f.filename, f.content.len()))
-            .collect();
-        if let Value::Object(m) = &mut body {
-            m.insert("attachments".into(), Value::Array(list));
-        } else {
-            body = json!({ "attachments": list });
-        }
-    } else if let Value::Object(m) = &mut body {
-        // Create bodies list attachments as {id, filename}: not full objects, so drop them.
-        m.remove("attachments");
-    }
-    body
+/// Attachment objects for uploaded files. (Create bodies list attachments as
+/// {id, filename}, not full objects: a created message has only these.)
+fn attachments(inner: &mut Inner, files: &[RecordedFile]) -> Value {
+    files
+        .iter()
+        .map(|f| payloads::attachment(inner.next_id(), &f.filename, f.content.len()))
+        .collect()
 }
 
+/// A message the bot creates (not yet stored): its id and the message object.
 fn create_message(
     shared: &Shared,
     inner: &mut Inner,
@@ -501,11 +494,11 @@ fn create_message(
     body: &Value,
     files: &[RecordedFile],
     webhook: Option<u64>,
-) -> Value {
+) -> (u64, Value) {
     let id = inner.next_id();
     let ts = payloads::iso_timestamp(payloads::now_ms());
-    let body = with_attachments(inner, body, files);
-    let msg = payloads::message(
+    let attachments = attachments(inner, files);
+    let mut msg = payloads::message(
         MessageParts {
             id,
             channel_id: channel,
@@ -515,10 +508,10 @@ fn create_message(
             webhook_id: webhook,
             application_id: webhook,
         },
-        &body,
+        body,
     );
-    inner.messages.insert(id, msg.clone());
-    msg
+    msg["attachments"] = attachments;
+    (id, msg)
 }
 
 fn callback(
@@ -543,7 +536,7 @@ fn callback(
     if state.acked {
         return Reply::json(
             400,
-            payloads::error(40060, "Interaction has already been acknowledged."),
+            &payloads::error(40060, "Interaction has already been acknowledged."),
         );
     }
     state.acked = true;

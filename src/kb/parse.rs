@@ -1,6 +1,7 @@
 //! Parsing and checking the data files. Every mistake becomes a [`Problem`] with its
 //! file and line; all of them are collected before anything is refused.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -209,7 +210,16 @@ fn toml_file<T: DeserializeOwned>(file: SourceFile<'_>, problems: &mut Vec<Probl
 }
 
 /// Words of a phrase as the vocabulary checks compare them (before stemming).
-fn phrase_key(text: &str) -> String {
+fn phrase_key(text: &str) -> Cow<'_, str> {
+    // Most phrases are already lowercase words joined by single spaces: their own key.
+    let plain = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if text.as_bytes().first().is_some_and(plain)
+        && text.as_bytes().last().is_some_and(plain)
+        && text.bytes().all(|b| plain(&b) || b == b' ')
+        && !text.contains("  ")
+    {
+        return text.into();
+    }
     let cleaned = clean(text);
     let mut key = String::with_capacity(cleaned.len());
     for word in tokenize(&cleaned) {
@@ -218,7 +228,7 @@ fn phrase_key(text: &str) -> String {
         }
         key.push_str(word);
     }
-    key
+    key.into()
 }
 
 fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
@@ -230,7 +240,7 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
             return;
         }
         let line = file.line(phrase.span().start);
-        match owner.get(&key) {
+        match owner.get(&*key) {
             Some((other, first)) if other != group => problems.push(file.at(
                 &phrase.span(),
                 format!(
@@ -240,30 +250,30 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
             )),
             Some(_) => {}
             None => {
-                owner.insert(key, (group.clone(), line));
+                owner.insert(key.into_owned(), (group.clone(), line));
             }
         }
     };
     let mut lexicon = Lexicon::default();
     for (group, phrases, is_question) in raw
         .question_words
-        .iter()
+        .into_iter()
         .map(|(k, v)| (k, v, true))
-        .chain(raw.synonyms.iter().map(|(k, v)| (k, v, false)))
+        .chain(raw.synonyms.into_iter().map(|(k, v)| (k, v, false)))
     {
         let label: Rc<str> = if is_question {
             format!("question_words.{group}").into()
         } else {
             format!("synonyms.{group}").into()
         };
-        for phrase in phrases {
+        for phrase in &phrases {
             claim(phrase, &label, problems);
         }
-        let words = phrases.iter().map(|p| p.get_ref().clone()).collect();
+        let words = phrases.into_iter().map(Spanned::into_inner).collect();
         if is_question {
-            lexicon.question_words.insert(group.clone(), words);
+            lexicon.question_words.insert(group, words);
         } else {
-            lexicon.synonyms.insert(group.clone(), words);
+            lexicon.synonyms.insert(group, words);
         }
     }
     for word in &raw.stop_words {

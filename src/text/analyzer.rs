@@ -9,7 +9,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
-use super::{clean, tokenize, tokenize_marked, Speller, WordList};
+use super::clean::{is_plain, tokenize_each};
+use super::{clean, tokenize, Speller, WordList};
 
 /// The vocabulary a knowledge base gives its analyser (the data's `vocabulary.toml`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -57,10 +58,10 @@ pub struct Term {
 #[derive(Debug, Clone)]
 struct Phrase {
     /// Stems after the first (the first is the key of the table).
-    rest: Vec<String>,
+    rest: Box<[Arc<str>]>,
     /// The words as written, all of them: an exact match is preferred over a match of
     /// stems ("president" and "presided" stem alike).
-    words: Vec<String>,
+    words: Words,
     key: Arc<str>,
     kind: TermKind,
 }
@@ -70,8 +71,52 @@ struct Token<'a> {
     surface: &'a str,
     stem: Arc<str>,
     corrected: bool,
-    /// First word of a clause (see [`tokenize_marked`]).
+    /// First word of a clause (see [`tokenize_marked`](crate::text::tokenize_marked)).
     starts_clause: bool,
+    /// A stop word, or its stem is one's.
+    stop: bool,
+    /// The lexicon's phrases starting with its stem (an index into `phrase_lists`).
+    phrases: Option<u32>,
+}
+
+/// The phrases starting with one stem. Question phrases often start alike ("what
+/// company", "what firm", ...: a hundred or more start with "what"), so those of more
+/// than one word are grouped by their second stem.
+#[derive(Debug, Default)]
+struct PhraseList {
+    /// The one-word phrase(s).
+    single: Vec<Phrase>,
+    /// Second stem -> the longer phrases, longest first; sorted by the stem.
+    by_second: Vec<(Arc<str>, Vec<Phrase>)>,
+}
+
+impl PhraseList {
+    fn new(mut phrases: Vec<Phrase>) -> PhraseList {
+        // Longest first; equally long ones stay in the lexicon's order.
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+        let mut list = PhraseList::default();
+        for phrase in phrases {
+            let Some(second) = phrase.rest.first().cloned() else {
+                list.single.push(phrase);
+                continue;
+            };
+            match list.by_second.iter_mut().find(|(s, _)| *s == second) {
+                Some((_, group)) => group.push(phrase),
+                None => list.by_second.push((second, vec![phrase])),
+            }
+        }
+        list.by_second.sort_by(|a, b| a.0.cmp(&b.0));
+        list
+    }
+}
+
+/// What the analyser knows of a word of the vocabulary or the corpus, worked out once
+/// so that reading it is one look-up.
+#[derive(Debug, Clone)]
+struct Known {
+    stem: Arc<str>,
+    stop: bool,
+    phrases: Option<u32>,
 }
 
 /// The words of a text, split and expanded (see [`Analyzer::with_corpus`]): kept as the
@@ -137,10 +182,13 @@ pub struct Analyzer {
     stop_words: HashSet<String>,
     /// Stems of the stop words: "wants" is a stop word when "want" is.
     stop_stems: HashSet<Arc<str>>,
-    /// First stem -> phrases starting with it, longest first.
-    phrases: HashMap<String, Vec<Phrase>>,
-    /// Every word of the vocabulary and the corpus, with its stem (a stem cache).
-    known_words: HashMap<String, Arc<str>>,
+    /// First stem -> index in `phrase_lists` of the phrases starting with it.
+    phrases: HashMap<Arc<str>, u32>,
+    /// Phrases with the same first stem.
+    phrase_lists: Vec<PhraseList>,
+    /// Every word of the vocabulary and the corpus, with its stem, whether it is a stop
+    /// word and the phrases it may start.
+    known_words: HashMap<String, Known>,
     known_stems: HashSet<Arc<str>>,
     /// The words typos are corrected towards, and the speller built from them on the
     /// first misspelt word (building it is the costliest part of start-up, and many runs
@@ -202,6 +250,7 @@ impl Analyzer {
             stop_words: HashSet::default(),
             stop_stems: HashSet::default(),
             phrases: HashMap::default(),
+            phrase_lists: Vec::new(),
             known_words: HashMap::default(),
             known_stems: HashSet::default(),
             spellable: Vec::new(),
@@ -237,6 +286,7 @@ impl Analyzer {
             .collect();
 
         let mut counts: HashMap<String, u32> = HashMap::default();
+        let mut by_first: HashMap<Arc<str>, Vec<Phrase>> = HashMap::default();
         let groups = lexicon
             .question_words
             .iter()
@@ -257,19 +307,16 @@ impl Analyzer {
             let own = (kind == TermKind::Word).then_some(key);
             let key: Arc<str> = key.to_lowercase().into();
             for phrase in phrases.iter().chain(own) {
-                let words = analyzer.words(phrase);
-                let Some((first, rest)) = words.split_first() else {
+                let words = analyzer.marked_words(phrase);
+                let mut stemmed = words.iter().map(|(word, _)| {
+                    count(&mut counts, word);
+                    analyzer.memo_stem(word, &mut stems)
+                });
+                let Some(first) = stemmed.next() else {
                     continue;
                 };
-                for word in &words {
-                    count(&mut counts, word);
-                }
-                let first = String::from(&*analyzer.memo_stem(first, &mut stems));
-                let rest = rest
-                    .iter()
-                    .map(|w| String::from(&*analyzer.memo_stem(w, &mut stems)))
-                    .collect();
-                analyzer.phrases.entry(first).or_default().push(Phrase {
+                let rest = stemmed.collect();
+                by_first.entry(first).or_default().push(Phrase {
                     rest,
                     words,
                     key: key.clone(),
@@ -277,8 +324,10 @@ impl Analyzer {
                 });
             }
         }
-        for phrases in analyzer.phrases.values_mut() {
-            phrases.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+        for (first, list) in by_first {
+            let index = analyzer.phrase_lists.len() as u32;
+            analyzer.phrase_lists.push(PhraseList::new(list));
+            analyzer.phrases.insert(first, index);
         }
         let corpus_words: Vec<Words> = corpus
             .iter()
@@ -299,7 +348,12 @@ impl Analyzer {
         for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
             let stem = analyzer.memo_stem(word, &mut stems);
             analyzer.known_stems.insert(stem.clone());
-            analyzer.known_words.insert(word.clone(), stem);
+            let known = Known {
+                stop: analyzer.is_stop(word, &stem),
+                phrases: analyzer.phrases.get(&*stem).copied(),
+                stem,
+            };
+            analyzer.known_words.insert(word.clone(), known);
         }
         let mut spellable: Vec<(String, u32)> = counts
             .into_iter()
@@ -339,48 +393,69 @@ impl Analyzer {
 
     /// [`words`](Self::words), each with whether it starts a clause.
     fn marked_words(&self, text: &str) -> Words {
+        if is_plain(text) {
+            // What `clean` would give is `text` in lowercase: split `text` itself (case
+            // moves no word boundary) and fold each word, without copying the whole.
+            let mut words = Words::with_capacity(text.len() + 8);
+            let mut folded = String::new();
+            tokenize_each(text, |token, starts_clause| {
+                let token = if token.bytes().any(|b| b.is_ascii_uppercase()) {
+                    folded.clear();
+                    folded.push_str(token);
+                    folded.make_ascii_lowercase();
+                    &folded
+                } else {
+                    token
+                };
+                self.push_token(&mut words, token, starts_clause)
+            });
+            return words;
+        }
         let cleaned = clean(text);
         let mut words = Words::with_capacity(cleaned.len() + 8);
-        for (token, starts_clause) in tokenize_marked(&cleaned) {
-            let mut first = starts_clause;
-            if let Some(expansion) = self.contractions.get(token) {
-                for word in expansion {
-                    words.push(word, &mut first);
-                }
-                continue;
+        tokenize_each(&cleaned, |token, starts_clause| {
+            self.push_token(&mut words, token, starts_clause)
+        });
+        words
+    }
+
+    /// Appends the word(s) `token` reads as to `words` (see [`words`](Self::words)).
+    fn push_token(&self, words: &mut Words, token: &str, starts_clause: bool) {
+        let mut first = starts_clause;
+        let expand = |words: &mut Words, expansion: &[String], first: &mut bool| {
+            for word in expansion {
+                words.push(word, first);
             }
-            let token = token.strip_suffix("'s").unwrap_or(token);
-            let token: Cow<'_, str> = if token.contains('\'') {
-                token.replace('\'', "").into()
-            } else {
-                token.into()
-            };
+        };
+        if let Some(expansion) = self.contractions.get(token) {
+            return expand(words, expansion, &mut first);
+        }
+        let typed = token.len();
+        let token = token.strip_suffix("'s").unwrap_or(token);
+        let token: Cow<'_, str> = if token.contains('\'') {
+            token.replace('\'', "").into()
+        } else {
+            token.into()
+        };
+        // Only a token that lost a possessive or an apostrophe can read differently now.
+        if token.len() != typed {
             if let Some(expansion) = self.contractions.get(&*token) {
-                for word in expansion {
-                    words.push(word, &mut first);
-                }
-                continue;
-            }
-            match self.split_number(&token) {
-                Some((number, word)) => {
-                    // The number reads as it would on its own (when a bare "18" means
-                    // 2018, "18b" reads "2018 billion"), so reading the result again
-                    // changes nothing.
-                    match self.contractions.get(number) {
-                        Some(expansion) => {
-                            for word in expansion {
-                                words.push(word, &mut first);
-                            }
-                        }
-                        None => words.push(number, &mut first),
-                    }
-                    words.push(word, &mut first);
-                }
-                None if !token.is_empty() => words.push(&token, &mut first),
-                None => {}
+                return expand(words, expansion, &mut first);
             }
         }
-        words
+        match self.split_number(&token) {
+            Some((number, word)) => {
+                // The number reads as it would on its own (when a bare "18" means 2018,
+                // "18b" reads "2018 billion"), so reading the result again changes nothing.
+                match self.contractions.get(number) {
+                    Some(expansion) => expand(words, expansion, &mut first),
+                    None => words.push(number, &mut first),
+                }
+                words.push(word, &mut first);
+            }
+            None if !token.is_empty() => words.push(&token, &mut first),
+            None => {}
+        }
     }
 
     /// The normalised form of `text`: its [`words`](Self::words) joined by single spaces.
@@ -434,7 +509,7 @@ impl Analyzer {
         let mut terms: Vec<Term> = Vec::with_capacity(tokens.len());
         let mut push = |term: Term| match terms
             .iter_mut()
-            .find(|t| t.key == term.key && t.kind == term.kind)
+            .find(|t| t.kind == term.kind && (Arc::ptr_eq(&t.key, &term.key) || t.key == term.key))
         {
             Some(seen) => seen.corrected &= term.corrected,
             None => terms.push(term),
@@ -456,7 +531,7 @@ impl Analyzer {
                 continue;
             }
             let token = &tokens[i];
-            if !self.is_stop(token) {
+            if !token.stop {
                 push(Term {
                     key: token.stem.clone(),
                     kind: TermKind::Word,
@@ -475,11 +550,46 @@ impl Analyzer {
         i > 0
             && !token.starts_clause
             && self.relative_pronouns.contains(token.surface)
-            && !self.is_stop(&tokens[i - 1])
+            && !tokens[i - 1].stop
     }
 
-    fn is_stop(&self, token: &Token) -> bool {
-        self.stop_words.contains(token.surface) || self.stop_stems.contains(&*token.stem)
+    /// Whether `word`, whose stem is `stem`, is a stop word: "wants" is when "want" is.
+    fn is_stop(&self, word: &str, stem: &str) -> bool {
+        self.stop_words.contains(word) || self.stop_stems.contains(stem)
+    }
+
+    /// A token of a word the analyser does not know (what [`Known`] holds for one it does).
+    fn unknown_token<'a>(
+        &self,
+        surface: &'a str,
+        stem: Arc<str>,
+        starts_clause: bool,
+    ) -> Token<'a> {
+        Token {
+            stop: self.is_stop(surface, &stem),
+            phrases: self.phrases.get(&*stem).copied(),
+            stem,
+            surface,
+            corrected: false,
+            starts_clause,
+        }
+    }
+
+    /// The token of a word the analyser knows.
+    fn known_token<'a>(
+        known: &Known,
+        surface: &'a str,
+        corrected: bool,
+        starts_clause: bool,
+    ) -> Token<'a> {
+        Token {
+            stem: known.stem.clone(),
+            surface,
+            corrected,
+            starts_clause,
+            stop: known.stop,
+            phrases: known.phrases,
+        }
     }
 
     /// Whether `word` (as [`words`](Self::words) gives it) is a stop word.
@@ -523,13 +633,8 @@ impl Analyzer {
         correct: bool,
         memo: &mut Option<&mut StemMemo>,
     ) -> Token<'a> {
-        if let Some(stem) = self.known_words.get(word) {
-            return Token {
-                stem: stem.clone(),
-                surface: word,
-                corrected: false,
-                starts_clause,
-            };
+        if let Some(known) = self.known_words.get(word) {
+            return Analyzer::known_token(known, word, false, starts_clause);
         }
         let stem = match memo {
             Some(memo) => self.memo_stem(word, memo),
@@ -538,30 +643,36 @@ impl Analyzer {
         let unknown = word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
         if correct && unknown && !self.common_words.contains(word) {
             if let Some(fixed) = self.speller().correct(word) {
-                return Token {
-                    stem: self
-                        .known_words
-                        .get(fixed)
-                        .cloned()
-                        .unwrap_or_else(|| Arc::from(self.stem(fixed))),
-                    surface: fixed,
-                    corrected: true,
-                    starts_clause,
+                return match self.known_words.get(fixed) {
+                    Some(known) => Analyzer::known_token(known, fixed, true, starts_clause),
+                    None => Token {
+                        corrected: true,
+                        ..self.unknown_token(fixed, Arc::from(self.stem(fixed)), starts_clause)
+                    },
                 };
             }
         }
-        Token {
-            stem,
-            surface: word,
-            corrected: false,
-            starts_clause,
-        }
+        self.unknown_token(word, stem, starts_clause)
     }
 
     /// The longest phrase starting at `tokens[0]`; among equally long ones, one written
     /// exactly as typed wins over one that only stems alike.
     fn phrase_at(&self, tokens: &[Token]) -> Option<&Phrase> {
-        let candidates = self.phrases.get(&*tokens[0].stem)?;
+        let list = &self.phrase_lists[tokens[0].phrases? as usize];
+        // A phrase of two words or more is longer than one of one: look for one first.
+        let longer = tokens.get(1).and_then(|second| {
+            let group = list
+                .by_second
+                .binary_search_by(|(stem, _)| (**stem).cmp(&*second.stem))
+                .ok()?;
+            Analyzer::longest_phrase(&list.by_second[group].1, tokens)
+        });
+        longer.or_else(|| Analyzer::longest_phrase(&list.single, tokens))
+    }
+
+    /// The longest of `candidates` (longest first) that `tokens` start with; among equally
+    /// long ones, one written exactly as typed wins over one that only stems alike.
+    fn longest_phrase<'p>(candidates: &'p [Phrase], tokens: &[Token]) -> Option<&'p Phrase> {
         let mut matching = candidates.iter().filter(|phrase| {
             phrase.rest.len() < tokens.len()
                 && phrase
@@ -576,7 +687,7 @@ impl Analyzer {
                 .words
                 .iter()
                 .zip(tokens)
-                .all(|(word, token)| word == token.surface)
+                .all(|((word, _), token)| word == token.surface)
         };
         if exact(first) {
             return Some(first);

@@ -41,10 +41,7 @@ static MASKED_LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// ```
 pub fn clean(text: &str) -> String {
     // The usual case, plain ASCII with no markup: one pass to see it, one copy to fold it.
-    let plain = |b: u8| {
-        b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'[' | b'<' | b'@' | b':' | b'`')
-    };
-    if text.bytes().all(plain) {
+    if is_plain(text) {
         return text.to_ascii_lowercase();
     }
     let text = if text.contains('[') {
@@ -90,6 +87,14 @@ pub fn clean(text: &str) -> String {
     }
 }
 
+/// Whether `text` is plain ASCII with nothing [`clean`] removes or changes but case:
+/// no control characters and nothing that may start Discord markup.
+pub(crate) fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| {
+        b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'[' | b'<' | b'@' | b':' | b'`')
+    })
+}
+
 /// Characters that are invisible in text and must not split or join words: the Unicode
 /// default-ignorable code points (zero-width spaces and joiners, direction marks and
 /// overrides, variation selectors, the byte-order mark, soft hyphens, tags).
@@ -122,19 +127,60 @@ pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
 /// assert_eq!(words, [("jedi", true), ("who", true), ("won", false), ("the", true), ("firm", false)]);
 /// ```
 pub fn tokenize_marked(text: &str) -> Vec<(&str, bool)> {
-    if text.is_ascii() {
-        // Each byte is a character: no decoding.
-        split_marked(text, text.bytes().map(char::from).enumerate())
-    } else {
-        split_marked(text, text.char_indices())
-    }
-}
-
-/// [`tokenize_marked`] over `text`'s characters with their byte offsets.
-fn split_marked(text: &str, chars: impl Iterator<Item = (usize, char)>) -> Vec<(&str, bool)> {
     // Room for every word without growing: a word and what separates it take at least
     // two bytes, and most words are longer.
     let mut words = Vec::with_capacity(text.len() / 4 + 1);
+    tokenize_each(text, |word, starts_clause| {
+        words.push((word, starts_clause))
+    });
+    words
+}
+
+/// [`tokenize_marked`], handing each word to `each` rather than collecting them.
+pub fn tokenize_each<'t>(text: &'t str, each: impl FnMut(&'t str, bool)) {
+    if text.is_ascii() {
+        split_ascii(text, each);
+    } else {
+        split_marked(text, text.char_indices(), each);
+    }
+}
+
+/// [`tokenize_each`] for ASCII text: each byte is a character, no decoding.
+fn split_ascii<'t>(text: &'t str, mut each: impl FnMut(&'t str, bool)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut clause_start = true;
+    for (i, &c) in bytes.iter().enumerate() {
+        let joins = |pred: fn(&u8) -> bool| {
+            i > 0 && pred(&bytes[i - 1]) && bytes.get(i + 1).is_some_and(pred)
+        };
+        let inside = c.is_ascii_alphanumeric()
+            || (start.is_some() && c == b'\'' && joins(u8::is_ascii_alphanumeric))
+            || (start.is_some() && c == b'.' && joins(u8::is_ascii_digit));
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                each(&text[s..i], clause_start);
+                clause_start = false;
+                start = None;
+            }
+            _ => {}
+        }
+        if !inside && matches!(c, b'.' | b'?' | b'!' | b';' | b':' | b',' | b'\n') {
+            clause_start = true;
+        }
+    }
+    if let Some(s) = start {
+        each(&text[s..], clause_start);
+    }
+}
+
+/// [`tokenize_each`] over `text`'s characters with their byte offsets.
+fn split_marked<'t>(
+    text: &'t str,
+    chars: impl Iterator<Item = (usize, char)>,
+    mut each: impl FnMut(&'t str, bool),
+) {
     let mut start: Option<usize> = None;
     let mut clause_start = true;
     let mut previous: Option<char> = None;
@@ -148,7 +194,7 @@ fn split_marked(text: &str, chars: impl Iterator<Item = (usize, char)>) -> Vec<(
         match (inside, start) {
             (true, None) => start = Some(offset),
             (false, Some(s)) => {
-                words.push((&text[s..offset], clause_start));
+                each(&text[s..offset], clause_start);
                 clause_start = false;
                 start = None;
             }
@@ -160,9 +206,8 @@ fn split_marked(text: &str, chars: impl Iterator<Item = (usize, char)>) -> Vec<(
         previous = Some(c);
     }
     if let Some(s) = start {
-        words.push((&text[s..], clause_start));
+        each(&text[s..], clause_start);
     }
-    words
 }
 
 #[cfg(test)]
@@ -193,6 +238,21 @@ mod tests {
     fn tokenize_keeps_inner_apostrophes_and_decimals() {
         let words: Vec<&str> = tokenize("'quoted' it's 10.5 end. 3.").collect();
         assert_eq!(words, ["quoted", "it's", "10.5", "end", "3"]);
+    }
+
+    #[test]
+    fn the_ascii_path_splits_as_the_general_one() {
+        for text in [
+            "didn't aws' $1.76b, u.s. 'quoted' it's 10.5 end. 3. a''b 1..2 x'",
+            "who won? the jedi; contract: ok! yes\nno, 'a' .5 5. ''",
+            "",
+            "'",
+            "a",
+        ] {
+            let mut general = Vec::new();
+            split_marked(text, text.char_indices(), |w, c| general.push((w, c)));
+            assert_eq!(tokenize_marked(text), general, "{text:?}");
+        }
     }
 
     #[test]

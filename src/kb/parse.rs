@@ -232,7 +232,9 @@ fn phrase_key(text: &str) -> Cow<'_, str> {
 }
 
 fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
-    let mut owner: HashMap<String, (Rc<str>, usize)> = HashMap::default();
+    let phrases = raw.question_words.values().chain(raw.synonyms.values());
+    let mut owner: HashMap<String, (Rc<str>, usize)> =
+        HashMap::with_capacity_and_hasher(phrases.map(Vec::len).sum(), Default::default());
     let mut claim = |phrase: &Text, group: &Rc<str>, problems: &mut Vec<Problem>| {
         let key = phrase_key(phrase.get_ref());
         if key.is_empty() {
@@ -535,8 +537,11 @@ impl Checker<'_> {
         }
         let mut ids = HashMap::default();
         // Normalised question / reading -> (entry id, line) of its first appearance.
-        let mut phrasings: HashMap<String, (Rc<str>, usize)> = HashMap::default();
-        let mut readings: HashMap<String, (Rc<str>, usize)> = HashMap::default();
+        let questions: usize = raw.entry.iter().map(|e| e.questions.get_ref().len()).sum();
+        let mut phrasings: HashMap<String, (Rc<str>, usize)> =
+            HashMap::with_capacity_and_hasher(questions, Default::default());
+        let mut readings: HashMap<String, (Rc<str>, usize)> =
+            HashMap::with_capacity_and_hasher(questions, Default::default());
         let mut entries = Vec::with_capacity(raw.entry.len());
         let mut all_terms = Vec::with_capacity(raw.entry.len());
         for raw in &mut raw.entry {

@@ -278,15 +278,20 @@ impl Analyzer {
             analyzer.relative_pronouns.extend(analyzer.words(word));
         }
         // The same words recur across phrases, stop words and the corpus: stem each once.
-        let mut stems = StemMemo::default();
+        // Sized for the usual case, a few distinct words a text: growing the tables as
+        // they fill costs more than the room.
+        let texts = corpus.len() + lexicon.synonyms.len() + lexicon.question_words.len();
+        let mut stems = StemMemo::with_capacity_and_hasher(texts, Default::default());
         analyzer.stop_stems = analyzer
             .stop_words
             .iter()
             .map(|w| analyzer.memo_stem(w, &mut stems))
             .collect();
 
-        let mut counts: HashMap<String, u32> = HashMap::default();
-        let mut by_first: HashMap<Arc<str>, Vec<Phrase>> = HashMap::default();
+        let mut counts: HashMap<String, u32> =
+            HashMap::with_capacity_and_hasher(texts, Default::default());
+        let mut by_first: HashMap<Arc<str>, Vec<Phrase>> =
+            HashMap::with_capacity_and_hasher(texts / 2, Default::default());
         let groups = lexicon
             .question_words
             .iter()
@@ -345,6 +350,9 @@ impl Analyzer {
             .iter()
             .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
             .collect();
+        let known = counts.len() + stop_words.len() + contraction_words.len();
+        analyzer.known_words.reserve(known);
+        analyzer.known_stems.reserve(known);
         for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
             let stem = analyzer.memo_stem(word, &mut stems);
             analyzer.known_stems.insert(stem.clone());

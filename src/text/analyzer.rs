@@ -1,6 +1,7 @@
 //! The analyser: a knowledge base's vocabulary, compiled for reading questions.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -156,8 +157,8 @@ impl Words {
     }
 }
 
-/// Word -> stem, for words read more than once.
-type StemMemo = HashMap<String, Arc<str>>;
+/// Word -> stem, for words read more than once. A word that is its own stem shares it.
+type StemMemo = HashMap<Arc<str>, Arc<str>>;
 
 /// Reads texts known to be spelt right, stemming each word once (see
 /// [`Analyzer::exact_reader`]).
@@ -188,12 +189,12 @@ pub struct Analyzer {
     phrase_lists: Vec<PhraseList>,
     /// Every word of the vocabulary and the corpus, with its stem, whether it is a stop
     /// word and the phrases it may start.
-    known_words: HashMap<String, Known>,
+    known_words: HashMap<Arc<str>, Known>,
     known_stems: HashSet<Arc<str>>,
     /// The words typos are corrected towards, and the speller built from them on the
     /// first misspelt word (building it is the costliest part of start-up, and many runs
     /// never need it).
-    spellable: Vec<(String, u32)>,
+    spellable: Vec<(Arc<str>, u32)>,
     speller: std::sync::OnceLock<Speller>,
     /// Real words that are never "corrected" into vocabulary words.
     common_words: WordList,
@@ -288,7 +289,8 @@ impl Analyzer {
             .map(|w| analyzer.memo_stem(w, &mut stems))
             .collect();
 
-        let mut counts: HashMap<String, u32> =
+        // Each distinct word is allocated once, here, and shared by the tables below.
+        let mut counts: HashMap<Arc<str>, Cell<u32>> =
             HashMap::with_capacity_and_hasher(texts, Default::default());
         let mut by_first: HashMap<Arc<str>, Vec<Phrase>> =
             HashMap::with_capacity_and_hasher(texts / 2, Default::default());
@@ -302,11 +304,14 @@ impl Analyzer {
                     .iter()
                     .map(|(word, phrases)| (word, phrases, TermKind::Word)),
             );
-        let count = |counts: &mut HashMap<String, u32>, word: &str| match counts.get_mut(word) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(word.to_string(), 1);
+        let count = |counts: &mut HashMap<Arc<str>, Cell<u32>>, word: &str| {
+            if let Some((shared, n)) = counts.get_key_value(word) {
+                n.set(n.get() + 1);
+                return shared.clone();
             }
+            let shared: Arc<str> = Arc::from(word);
+            counts.insert(shared.clone(), Cell::new(1));
+            shared
         };
         for (key, phrases, kind) in groups {
             let own = (kind == TermKind::Word).then_some(key);
@@ -314,8 +319,8 @@ impl Analyzer {
             for phrase in phrases.iter().chain(own) {
                 let words = analyzer.marked_words(phrase);
                 let mut stemmed = words.iter().map(|(word, _)| {
-                    count(&mut counts, word);
-                    analyzer.memo_stem(word, &mut stems)
+                    let word = count(&mut counts, word);
+                    analyzer.memo_stem_shared(word, &mut stems)
                 });
                 let Some(first) = stemmed.next() else {
                     continue;
@@ -344,17 +349,23 @@ impl Analyzer {
             }
         }
 
-        let stop_words: Vec<String> = analyzer.stop_words.iter().cloned().collect();
-        let contraction_words: Vec<String> = analyzer
-            .contractions
+        let other_words: Vec<Arc<str>> = analyzer
+            .stop_words
             .iter()
-            .flat_map(|(from, to)| std::iter::once(from.clone()).chain(to.iter().cloned()))
+            .chain(
+                analyzer
+                    .contractions
+                    .iter()
+                    .flat_map(|(from, to)| std::iter::once(from).chain(to)),
+            )
+            .filter(|word| !counts.contains_key(word.as_str()))
+            .map(|word| Arc::from(word.as_str()))
             .collect();
-        let known = counts.len() + stop_words.len() + contraction_words.len();
+        let known = counts.len() + other_words.len();
         analyzer.known_words.reserve(known);
         analyzer.known_stems.reserve(known);
-        for word in counts.keys().chain(&stop_words).chain(&contraction_words) {
-            let stem = analyzer.memo_stem(word, &mut stems);
+        for word in counts.keys().chain(&other_words) {
+            let stem = analyzer.memo_stem_shared(word.clone(), &mut stems);
             analyzer.known_stems.insert(stem.clone());
             let known = Known {
                 stop: analyzer.is_stop(word, &stem),
@@ -363,11 +374,12 @@ impl Analyzer {
             };
             analyzer.known_words.insert(word.clone(), known);
         }
-        let mut spellable: Vec<(String, u32)> = counts
+        let mut spellable: Vec<(Arc<str>, u32)> = counts
             .into_iter()
             // Stop words too: "thhe" and "ddid" are typos of words that carry nothing,
             // and left uncorrected they would weigh as much as a word the data never saw.
             .filter(|(word, _)| word.chars().all(char::is_alphabetic))
+            .map(|(word, n)| (word, n.get()))
             .collect();
         spellable.sort();
         analyzer.spellable = spellable;
@@ -624,7 +636,12 @@ impl Analyzer {
 
     fn speller(&self) -> &Speller {
         self.speller.get_or_init(|| {
-            Speller::new(self.spellable.iter().cloned()).swap_into(self.stop_words.iter().cloned())
+            Speller::new(
+                self.spellable
+                    .iter()
+                    .map(|(word, n)| (word.to_string(), *n)),
+            )
+            .swap_into(self.stop_words.iter().cloned())
         })
     }
 
@@ -716,11 +733,23 @@ impl Analyzer {
 
     /// The stem of `word`, computed once per `memo`.
     fn memo_stem(&self, word: &str, memo: &mut StemMemo) -> Arc<str> {
-        if let Some(stem) = memo.get(word) {
+        match memo.get(word) {
+            Some(stem) => stem.clone(),
+            None => self.memo_stem_shared(Arc::from(word), memo),
+        }
+    }
+
+    /// [`memo_stem`](Self::memo_stem) of a word already shared: the memo keeps it, and
+    /// a word that is its own stem is not copied.
+    fn memo_stem_shared(&self, word: Arc<str>, memo: &mut StemMemo) -> Arc<str> {
+        if let Some(stem) = memo.get(&*word) {
             return stem.clone();
         }
-        let stem: Arc<str> = Arc::from(self.stem(word));
-        memo.insert(word.to_string(), stem.clone());
+        let stem = match self.stem(&word) {
+            Cow::Borrowed(_) => word.clone(),
+            Cow::Owned(stem) => Arc::from(stem),
+        };
+        memo.insert(word, stem.clone());
         stem
     }
 

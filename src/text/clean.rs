@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use caseless::Caseless;
 use regex::Regex;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
@@ -70,11 +71,11 @@ pub fn clean(text: &str) -> String {
     }
     // Most text is already in NFKC (a quick check says so without normalising it).
     let folded = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        caseless::default_case_fold_str(&text)
+        case_fold(&text)
     } else {
-        caseless::default_case_fold_str(&text.nfkc().collect::<String>())
+        case_fold(&text.nfkc().collect::<String>())
     };
-    let keep = |&c: &char| !is_combining_mark(c) && !is_invisible(c);
+    let keep = |&c: &char| c.is_ascii() || !(is_combining_mark(c) || is_invisible(c));
     let canonical = |c: char| match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
         c if c.is_control() => ' ',
@@ -85,6 +86,20 @@ pub fn clean(text: &str) -> String {
     } else {
         folded.nfkc().filter(keep).map(canonical).collect()
     }
+}
+
+/// Full case folding (Unicode's default, which folds each character on its own), with
+/// ASCII, most of any text, folded without a table look-up.
+fn case_fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            folded.extend(std::iter::once(c).default_case_fold());
+        }
+    }
+    folded
 }
 
 /// Whether `text` is plain ASCII with nothing [`clean`] removes or changes but case:
@@ -232,6 +247,8 @@ mod tests {
         assert_eq!(clean("mi\u{200B}cro\u{200D}soft\u{202E}"), "microsoft");
         assert_eq!(clean("m\u{0334}i\u{0334}c"), "mic");
         assert_eq!(clean("caf\u{0065}\u{0301}"), "café");
+        let mixed = "Ǆemal ΣΊΣΥΦΟΣ’s ﬁne ŉ İstanbul ß AWS";
+        assert_eq!(case_fold(mixed), caseless::default_case_fold_str(mixed));
     }
 
     #[test]

@@ -452,7 +452,7 @@ impl Analyzer {
         }
         let typed = token.len();
         let token = token.strip_suffix("'s").unwrap_or(token);
-        let token: Cow<'_, str> = if token.contains('\'') {
+        let token: Cow<'_, str> = if token.bytes().any(|b| b == b'\'') {
             token.replace('\'', "").into()
         } else {
             token.into()
@@ -754,6 +754,9 @@ impl Analyzer {
     }
 
     fn split_number<'a>(&'a self, token: &'a str) -> Option<(&'a str, &'a String)> {
+        if !token.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
         let split = token.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
         let (number, suffix) = token.split_at(split);
         if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {

@@ -216,7 +216,7 @@ fn phrase_key(text: &str) -> Cow<'_, str> {
     if text.as_bytes().first().is_some_and(plain)
         && text.as_bytes().last().is_some_and(plain)
         && text.bytes().all(|b| plain(&b) || b == b' ')
-        && !text.contains("  ")
+        && !text.as_bytes().windows(2).any(|pair| pair == b"  ")
     {
         return text.into();
     }

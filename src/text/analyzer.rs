@@ -665,8 +665,8 @@ impl Analyzer {
             Some(memo) => self.memo_stem(word, memo),
             None => Arc::from(self.stem(word)),
         };
-        let unknown = word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
-        if correct && unknown && !self.common_words.contains(word) {
+        let unknown = || word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
+        if correct && unknown() && !self.common_words.contains(word) {
             if let Some(fixed) = self.speller().correct(word) {
                 return match self.known_words.get(fixed) {
                     Some(known) => Analyzer::known_token(known, fixed, true, starts_clause),

@@ -134,7 +134,8 @@ pub(crate) struct Index {
     words: HashMap<Arc<str>, TermId>,
     kinds: HashMap<Arc<str>, TermId>,
     weights: Vec<f32>,
-    /// Term -> entries whose bag has it.
+    /// Term -> entries whose bag has it, each with [`IN_PHRASINGS`] set when one of the
+    /// entry's phrasings has the term too.
     bag_postings: Vec<Vec<u32>>,
     phrasings: Vec<Phrasing>,
     /// The word terms of each phrasing, one phrasing after another (see
@@ -187,6 +188,7 @@ impl Index {
         let mut phrasing_ids: Vec<Vec<TermId>> = Vec::new();
         for (entry_index, entry) in entries.iter().enumerate() {
             let mut kinds = 0u64;
+            // The phrasings' terms, then (in `others`) those only the answer and excerpts have.
             let mut bag: Vec<TermId> = Vec::new();
             let first_phrasing = index.phrasings.len() as u32;
             for terms in &phrasing_terms[entry_index] {
@@ -224,18 +226,28 @@ impl Index {
                 });
                 phrasing_ids.push(ids);
             }
+            bag.sort_unstable();
+            bag.dedup();
+            let mut others: Vec<TermId> = Vec::new();
             let texts = std::iter::once(&entry.answer).chain(&entry.sources);
             for text in texts {
                 for term in reader.analyze(text) {
                     if term.kind == TermKind::Word {
-                        bag.push(index.intern(&term));
+                        let id = index.intern(&term);
+                        if bag.binary_search(&id).is_err() {
+                            others.push(id);
+                        }
                     }
                 }
             }
-            bag.sort_unstable();
-            bag.dedup();
-            for id in bag {
-                index.bag_postings[id as usize].push(entry_index as u32);
+            others.sort_unstable();
+            others.dedup();
+            let entry_id = entry_index as u32;
+            for &id in &bag {
+                index.bag_postings[id as usize].push(entry_id | IN_PHRASINGS);
+            }
+            for &id in &others {
+                index.bag_postings[id as usize].push(entry_id);
             }
             index.entries.push(IndexedEntry {
                 kinds,
@@ -313,6 +325,7 @@ impl Index {
             credit,
             credited,
             bag,
+            phrased,
             bagged,
             bounds,
         } = scratch;
@@ -363,12 +376,16 @@ impl Index {
                 credited.push(id);
             }
             *slot += credited_weight;
-            for &entry in &self.bag_postings[id as usize] {
-                let slot = &mut bag[entry as usize];
+            for &posting in &self.bag_postings[id as usize] {
+                let entry = (posting & !IN_PHRASINGS) as usize;
+                let slot = &mut bag[entry];
                 if *slot == 0.0 {
-                    bagged.push(entry);
+                    bagged.push(entry as u32);
                 }
                 *slot += credited_weight;
+                if posting & IN_PHRASINGS != 0 {
+                    phrased[entry] += credited_weight;
+                }
             }
         }
         let asked_contrasts = self.contrasts_of(&known_ids);
@@ -379,15 +396,20 @@ impl Index {
                 .map(|(_, w)| w)
                 .sum()
         };
-        // Each entry's bound: its whole bag explaining the question as well as it can, a
-        // phrasing covered in full, and only the penalties that hold for every phrasing.
-        // Entries are taken best bound first from a heap (most are never taken).
-        // (Its bag weight takes in the question kinds it matches, here once for all.)
+        // Each entry's bound: a phrasing with every question term its phrasings have (and
+        // the question kinds it matches) as its overlap, the rest of its bag explaining the
+        // question at `BAG_CREDIT`, a phrasing covered in full, and only the penalties that
+        // hold for every phrasing. Entries are taken best bound first from a heap (most are
+        // never taken). (Its bag weight takes in the question kinds it matches, here once
+        // for all.)
         for &e in bagged.iter() {
             let info = &self.entries[e as usize];
-            bag[e as usize] += kinds_matched(info.kinds);
+            let kinds = kinds_matched(info.kinds);
+            bag[e as usize] += kinds;
             let entry_bag = bag[e as usize];
-            let mut bound = (entry_bag / question_weight).min(1.0);
+            let overlap = (phrased[e as usize] + kinds).min(entry_bag);
+            let explained = overlap + BAG_CREDIT * (entry_bag - overlap);
+            let mut bound = (explained / question_weight).min(1.0);
             if asked != 0 && info.kinds & asked == 0 {
                 bound *= KIND_MISMATCH_PENALTY;
             }
@@ -474,6 +496,10 @@ impl Index {
         self.phrasings.len()
     }
 }
+
+/// The bit of a bag posting that says the term is in one of the entry's phrasings (the
+/// rest is the entry's index).
+const IN_PHRASINGS: u32 = 1 << 31;
 
 /// An entry's upper bound and the entry, as one integer that orders by the bound (then
 /// the lower entry first), for a cheap heap.
@@ -562,6 +588,8 @@ struct Scratch {
     credited: Vec<TermId>,
     /// Entry -> matched weight of its bag (with the question kinds it matches, once bounded).
     bag: Vec<f32>,
+    /// Entry -> the part of `bag` its phrasings have (without the question kinds).
+    phrased: Vec<f32>,
     bagged: Vec<u32>,
     /// The upper bound of each entry bagged.
     bounds: Vec<BoundKey>,
@@ -574,6 +602,7 @@ impl Scratch {
         }
         if self.bag.len() < entries {
             self.bag.resize(entries, 0.0);
+            self.phrased.resize(entries, 0.0);
         }
     }
 
@@ -583,6 +612,7 @@ impl Scratch {
         }
         for &e in &self.bagged {
             self.bag[e as usize] = 0.0;
+            self.phrased[e as usize] = 0.0;
         }
         self.credited.clear();
         self.bagged.clear();

@@ -242,6 +242,10 @@ impl Index {
             }
             others.sort_unstable();
             others.dedup();
+            debug_assert!(
+                entry_index < IN_PHRASINGS as usize,
+                "entry index overflows a posting"
+            );
             let entry_id = entry_index as u32;
             for &id in &bag {
                 index.bag_postings[id as usize].push(entry_id | IN_PHRASINGS);

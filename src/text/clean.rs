@@ -160,69 +160,89 @@ pub fn tokenize_each<'t>(text: &'t str, each: impl FnMut(&'t str, bool)) {
     }
 }
 
+/// Where words start and end as [`tokenize_each`] walks a text, one character at a time.
+struct Splitter<'t, F> {
+    text: &'t str,
+    each: F,
+    /// Where the word being read starts.
+    start: Option<usize>,
+    clause_start: bool,
+}
+
+impl<'t, F: FnMut(&'t str, bool)> Splitter<'t, F> {
+    fn new(text: &'t str, each: F) -> Self {
+        Splitter {
+            text,
+            each,
+            start: None,
+            clause_start: true,
+        }
+    }
+
+    /// The character at `offset` is `inside` a word or not; `ends_clause` when it is
+    /// punctuation, outside a word, that ends a clause.
+    #[inline(always)]
+    fn step(&mut self, offset: usize, inside: bool, ends_clause: bool) {
+        match (inside, self.start) {
+            (true, None) => self.start = Some(offset),
+            (false, Some(s)) => {
+                (self.each)(&self.text[s..offset], self.clause_start);
+                self.clause_start = false;
+                self.start = None;
+            }
+            _ => {}
+        }
+        if ends_clause {
+            self.clause_start = true;
+        }
+    }
+
+    fn finish(mut self) {
+        if let Some(s) = self.start {
+            (self.each)(&self.text[s..], self.clause_start);
+        }
+    }
+}
+
 /// [`tokenize_each`] for ASCII text: each byte is a character, no decoding.
-fn split_ascii<'t>(text: &'t str, mut each: impl FnMut(&'t str, bool)) {
+fn split_ascii<'t>(text: &'t str, each: impl FnMut(&'t str, bool)) {
     let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
-    let mut clause_start = true;
+    let mut splitter = Splitter::new(text, each);
     for (i, &c) in bytes.iter().enumerate() {
         let joins = |pred: fn(&u8) -> bool| {
             i > 0 && pred(&bytes[i - 1]) && bytes.get(i + 1).is_some_and(pred)
         };
+        let in_word = splitter.start.is_some();
         let inside = c.is_ascii_alphanumeric()
-            || (start.is_some() && c == b'\'' && joins(u8::is_ascii_alphanumeric))
-            || (start.is_some() && c == b'.' && joins(u8::is_ascii_digit));
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                each(&text[s..i], clause_start);
-                clause_start = false;
-                start = None;
-            }
-            _ => {}
-        }
-        if !inside && matches!(c, b'.' | b'?' | b'!' | b';' | b':' | b',' | b'\n') {
-            clause_start = true;
-        }
+            || (in_word && c == b'\'' && joins(u8::is_ascii_alphanumeric))
+            || (in_word && c == b'.' && joins(u8::is_ascii_digit));
+        let ends_clause = !inside && matches!(c, b'.' | b'?' | b'!' | b';' | b':' | b',' | b'\n');
+        splitter.step(i, inside, ends_clause);
     }
-    if let Some(s) = start {
-        each(&text[s..], clause_start);
-    }
+    splitter.finish();
 }
 
 /// [`tokenize_each`] over `text`'s characters with their byte offsets.
 fn split_marked<'t>(
     text: &'t str,
     chars: impl Iterator<Item = (usize, char)>,
-    mut each: impl FnMut(&'t str, bool),
+    each: impl FnMut(&'t str, bool),
 ) {
-    let mut start: Option<usize> = None;
-    let mut clause_start = true;
+    let mut splitter = Splitter::new(text, each);
     let mut previous: Option<char> = None;
     let mut chars = chars.peekable();
     while let Some((offset, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         let joins = |pred: fn(char) -> bool| previous.is_some_and(pred) && next.is_some_and(pred);
+        let in_word = splitter.start.is_some();
         let inside = c.is_alphanumeric()
-            || (start.is_some() && c == '\'' && joins(char::is_alphanumeric))
-            || (start.is_some() && c == '.' && joins(|c| c.is_ascii_digit()));
-        match (inside, start) {
-            (true, None) => start = Some(offset),
-            (false, Some(s)) => {
-                each(&text[s..offset], clause_start);
-                clause_start = false;
-                start = None;
-            }
-            _ => {}
-        }
-        if !inside && matches!(c, '.' | '?' | '!' | ';' | ':' | ',' | '\n') {
-            clause_start = true;
-        }
+            || (in_word && c == '\'' && joins(char::is_alphanumeric))
+            || (in_word && c == '.' && joins(|c| c.is_ascii_digit()));
+        let ends_clause = !inside && matches!(c, '.' | '?' | '!' | ';' | ':' | ',' | '\n');
+        splitter.step(offset, inside, ends_clause);
         previous = Some(c);
     }
-    if let Some(s) = start {
-        each(&text[s..], clause_start);
-    }
+    splitter.finish();
 }
 
 #[cfg(test)]

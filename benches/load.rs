@@ -3,7 +3,10 @@
 //! in the same run as the floor, i.e. what serenity and the fake cost by themselves.
 //!
 //! Run with `cargo bench --bench load`. Both bots run as their own processes, each with
-//! its own fake Discord, for the whole run. The machine's speed drifts (a shared VM), so
+//! its own fake Discord, for the whole run. The fakes count requests rather than keep
+//! them (`FakeConfig::keep_history`): kept, they grew by hundreds of MB over a run, and
+//! that growth cost the fake more CPU for the bot's 1.2 KB replies than for the echo
+//! bot's lines of text, on the cores the bots share with it. The machine's speed drifts (a shared VM), so
 //! the two are measured in alternating rounds (echo first in one round, the bot first in
 //! the next), and each round compares them under the same conditions. Each round, per bot:
 //! - latency: questions one at a time, from dispatch to the reply reaching the fake (p50
@@ -22,7 +25,7 @@ mod fake_discord;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_discord::{FakeDiscord, MessageSpec};
+use fake_discord::{FakeConfig, FakeDiscord, MessageSpec};
 use serenity::all::{
     ClientBuilder, Context, CreateMessage, EventHandler, GatewayIntents, HttpBuilder, Message,
 };
@@ -210,8 +213,18 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// A fake Discord for a long run: it counts requests instead of keeping them (see
+/// `FakeConfig::keep_history`), so its heap does not grow with each reply.
+async fn load_fake() -> FakeDiscord {
+    FakeDiscord::start_with(FakeConfig {
+        keep_history: false,
+        ..FakeConfig::default()
+    })
+    .await
+}
+
 async fn echo_subject() -> Subject {
-    let fake = FakeDiscord::start().await;
+    let fake = load_fake().await;
     let process = Running(
         Command::new(std::env::current_exe().unwrap())
             .args(["--echo-bot", &fake.proxy_url()])
@@ -228,7 +241,7 @@ async fn echo_subject() -> Subject {
 }
 
 async fn bot_subject(config_dir: &std::path::Path) -> Subject {
-    let fake = FakeDiscord::start().await;
+    let fake = load_fake().await;
     let config = config_dir.join("config.toml");
     std::fs::write(
         &config,

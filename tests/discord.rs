@@ -494,3 +494,29 @@ async fn shard_ranges_split_the_guilds_between_processes() {
         );
     }
 }
+
+/// The load benchmark's fake (`keep_history: false`) still serves the bot: it counts the
+/// requests and the replies posted, and keeps neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fake_without_history_counts_replies_and_keeps_none() {
+    let fake = FakeDiscord::start_with(crate::support::fake_discord::FakeConfig {
+        keep_history: false,
+        ..Default::default()
+    })
+    .await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "log:\n{}", bot.log());
+    let before = fake.request_count();
+    assert!(before > 0, "the bot's start-up requests are counted");
+    for _ in 0..3 {
+        fake.send_message(mention("who won the jedi contract?"));
+    }
+    assert!(
+        fake.wait_for_message_posts(3, WAIT).await,
+        "log:\n{}",
+        bot.log()
+    );
+    assert!(fake.request_count() >= before + 3);
+    assert!(fake.requests().is_empty());
+    assert!(fake.messages_sent().is_empty());
+}

@@ -79,7 +79,8 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
 
     let reply = {
         let mut inner = shared.lock();
-        let index = inner.requests.len();
+        let index = inner.request_total;
+        inner.request_total += 1;
         let reply = match take_fault(&mut inner, &method, &path) {
             Some(reply) => reply,
             None => {
@@ -90,16 +91,18 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
                 reply
             }
         };
-        inner.requests.push(RecordedRequest {
-            method: method.clone(),
-            path: path.clone(),
-            query,
-            headers,
-            body,
-            files,
-            status: reply.status,
-            at: Instant::now(),
-        });
+        if shared.config.keep_history {
+            inner.requests.push(RecordedRequest {
+                method: method.clone(),
+                path: path.clone(),
+                query,
+                headers,
+                body,
+                files,
+                status: reply.status,
+                at: Instant::now(),
+            });
+        }
         reply
     };
     shared.log(format_args!(
@@ -323,7 +326,9 @@ fn route(
             let (created, msg) = create_message(shared, inner, channel, body, files, None);
             inner.message_posts.push((index, created));
             let reply = Reply::json(200, &msg);
-            inner.messages.insert(created, msg);
+            if shared.config.keep_history {
+                inner.messages.insert(created, msg);
+            }
             reply
         }
         ("GET", ["channels", _, "messages", m]) => match id(m).and_then(|m| inner.messages.get(&m))

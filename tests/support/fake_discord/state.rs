@@ -77,6 +77,8 @@ pub(super) struct InteractionState {
 pub(super) struct Inner {
     pub last_id: u64,
     pub requests: Vec<RecordedRequest>,
+    /// Requests received, kept or not (see `FakeConfig::keep_history`).
+    pub request_total: usize,
     pub faults: Vec<Fault>,
     pub messages: HashMap<u64, Value>,
     /// `POST /channels/{id}/messages` answered 200: (index into `requests`, created id).

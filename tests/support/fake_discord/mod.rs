@@ -709,6 +709,7 @@ impl FakeDiscord {
                 timestamp: &ts,
                 webhook_id: spec.webhook_id,
                 application_id: None,
+                attachments: None,
             },
             &body,
         );
@@ -778,6 +779,7 @@ impl FakeDiscord {
                         timestamp: &ts,
                         webhook_id: None,
                         application_id: None,
+                        attachments: None,
                     },
                     &json!({}),
                 )

@@ -3,6 +3,11 @@
 //! Every builder here emits the fields serenity's models require (a missing required field
 //! turns a gateway event into `Event::Unknown`, which serenity only logs at DEBUG).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 /// Milliseconds since the Unix epoch.
@@ -90,77 +95,111 @@ pub(super) struct MessageParts<'a> {
     pub timestamp: &'a str,
     pub webhook_id: Option<u64>,
     pub application_id: Option<u64>,
+    /// The message's attachments (files uploaded with it), instead of the body's.
+    pub attachments: Option<Value>,
 }
 
-/// A full Message object. Fields taken from `body` (a create/edit body or a dispatch spec):
-/// content, tts, embeds, components, flags, message_reference, mentions, mention_everyone,
-/// mention_roles, attachments.
-pub(super) fn message(parts: MessageParts<'_>, body: &Value) -> Value {
-    // Built field by field: `json!` would copy each `Value` through a serializer, and
-    // the fake shares the machine's cores with the bot under test.
-    let mut msg = Map::with_capacity(22);
-    let mut put = |key: &str, value: Value| {
-        msg.insert(key.to_string(), value);
+/// A full Message object, as JSON text. Fields taken from `body` (the JSON text of a
+/// create body or a dispatch spec): content, tts, embeds, components, flags,
+/// message_reference, mentions, mention_everyone, mention_roles, attachments. A field of
+/// the wrong type gets its default, as does every field of a body that is not an object.
+///
+/// The body's arrays are copied as text, not parsed into `Value`s and written back: a
+/// bot's reply with an embed and buttons cost the fake several times an echo's line of
+/// text that way, on the cores it shares with the bot under test.
+pub(super) fn message_json(parts: MessageParts<'_>, body: &[u8]) -> Vec<u8> {
+    // Top-level fields, values as raw JSON text (a repeated key: the last one, as in a
+    // `Value`).
+    let fields: HashMap<Cow<'_, str>, &RawValue> = serde_json::from_slice(body).unwrap_or_default();
+    let raw = |key: &str| fields.get(key).map(|v| v.get());
+    let array = |key: &str| -> &RawValue {
+        match fields.get(key) {
+            Some(v) if v.get().starts_with('[') => v,
+            _ => empty_array(),
+        }
     };
-    let get_array = |key: &str| {
-        body.get(key)
-            .filter(|v| v.is_array())
-            .cloned()
-            .unwrap_or_else(|| Value::Array(Vec::new()))
-    };
-    let mut reference = body
-        .get("message_reference")
-        .filter(|v| v.is_object())
-        .cloned();
-    if let Some(Value::Object(r)) = reference.as_mut() {
+    let content: Cow<'_, str> = raw("content")
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default();
+    let mut reference: Option<Map<String, Value>> = raw("message_reference")
+        .filter(|v| v.starts_with('{'))
+        .and_then(|v| serde_json::from_str(v).ok());
+    if let Some(r) = reference.as_mut() {
         if !r.contains_key("channel_id") {
             r.insert("channel_id".into(), parts.channel_id.to_string().into());
         }
     }
-    let kind = if reference.is_some() { 19 } else { 0 };
-    let flag = |key: &str| Value::Bool(body.get(key).and_then(Value::as_bool).unwrap_or(false));
-    put("id", parts.id.to_string().into());
-    put("channel_id", parts.channel_id.to_string().into());
-    put("author", parts.author);
-    put(
-        "content",
-        body.get("content")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .into(),
-    );
-    put("timestamp", parts.timestamp.into());
-    put("edited_timestamp", Value::Null);
-    put("tts", flag("tts"));
-    put("mention_everyone", flag("mention_everyone"));
-    for key in [
-        "mentions",
-        "mention_roles",
-        "attachments",
-        "embeds",
-        "components",
-    ] {
-        put(key, get_array(key));
-    }
-    put("pinned", Value::Bool(false));
-    put("type", kind.into());
-    put(
-        "flags",
-        body.get("flags")
-            .filter(|v| v.is_u64())
-            .cloned()
-            .unwrap_or(0.into()),
-    );
-    let id_or_null = |id: Option<u64>| id.map_or(Value::Null, |id| id.to_string().into());
-    put("webhook_id", id_or_null(parts.webhook_id));
-    put("application_id", id_or_null(parts.application_id));
-    if let Some(g) = parts.guild_id {
-        put("guild_id", g.to_string().into());
-    }
-    if let Some(r) = reference {
-        put("message_reference", r);
-    }
-    Value::Object(msg)
+    let body_attachments = array("attachments");
+    let message = Created {
+        id: parts.id.to_string(),
+        channel_id: parts.channel_id.to_string(),
+        author: &parts.author,
+        content: &content,
+        timestamp: parts.timestamp,
+        edited_timestamp: None,
+        tts: raw("tts") == Some("true"),
+        mention_everyone: raw("mention_everyone") == Some("true"),
+        mentions: array("mentions"),
+        mention_roles: array("mention_roles"),
+        attachments: match &parts.attachments {
+            Some(files) => Attachments::Files(files),
+            None => Attachments::Body(body_attachments),
+        },
+        embeds: array("embeds"),
+        components: array("components"),
+        pinned: false,
+        kind: if reference.is_some() { 19 } else { 0 },
+        flags: raw("flags").and_then(|v| v.parse().ok()).unwrap_or(0),
+        webhook_id: parts.webhook_id.map(|id| id.to_string()),
+        application_id: parts.application_id.map(|id| id.to_string()),
+        guild_id: parts.guild_id.map(|id| id.to_string()),
+        message_reference: reference,
+    };
+    serde_json::to_vec(&message).expect("a message serialises")
+}
+
+fn empty_array() -> &'static RawValue {
+    serde_json::from_str("[]").expect("an empty array parses")
+}
+
+#[derive(Serialize)]
+struct Created<'a> {
+    id: String,
+    channel_id: String,
+    author: &'a Value,
+    content: &'a str,
+    timestamp: &'a str,
+    edited_timestamp: Option<&'a str>,
+    tts: bool,
+    mention_everyone: bool,
+    mentions: &'a RawValue,
+    mention_roles: &'a RawValue,
+    attachments: Attachments<'a>,
+    embeds: &'a RawValue,
+    components: &'a RawValue,
+    pinned: bool,
+    #[serde(rename = "type")]
+    kind: u8,
+    flags: u64,
+    webhook_id: Option<String>,
+    application_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guild_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_reference: Option<Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Attachments<'a> {
+    Files(&'a Value),
+    Body(&'a RawValue),
+}
+
+/// [`message_json`] as a `Value`, for messages the fake keeps or dispatches.
+pub(super) fn message(parts: MessageParts<'_>, body: &Value) -> Value {
+    let body = serde_json::to_vec(body).expect("a JSON value serialises");
+    serde_json::from_slice(&message_json(parts, &body)).expect("a message parses")
 }
 
 /// Applies an edit body (PATCH) to a stored message.
@@ -269,6 +308,98 @@ pub(super) fn error(code: u64, message: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parts(attachments: Option<Value>) -> MessageParts<'static> {
+        MessageParts {
+            id: 7,
+            channel_id: 5,
+            guild_id: None,
+            author: user(1, "FakeBot", true),
+            timestamp: "2024-05-01T12:00:00.000000+00:00",
+            webhook_id: None,
+            application_id: None,
+            attachments,
+        }
+    }
+
+    fn created(body: &str) -> Value {
+        serde_json::from_slice(&message_json(parts(None), body.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn a_created_message_copies_the_body_and_adds_what_discord_adds() {
+        let body = json!({
+            "content": "a \"quoted\" \u{e9} answer",
+            "tts": true,
+            "flags": 4,
+            "embeds": [{ "title": "T", "fields": [{ "name": "n", "value": "v", "inline": false }] }],
+            "components": [{ "type": 1, "components": [{ "type": 2, "custom_id": "ask:x" }] }],
+            "message_reference": { "message_id": "9" },
+            "allowed_mentions": { "parse": [] },
+        });
+        let msg = created(&body.to_string());
+        assert_eq!(msg["id"], "7");
+        assert_eq!(msg["channel_id"], "5");
+        assert_eq!(msg["author"]["username"], "FakeBot");
+        assert_eq!(msg["content"], body["content"]);
+        assert_eq!(msg["tts"], true);
+        assert_eq!(msg["flags"], 4);
+        assert_eq!(msg["embeds"], body["embeds"]);
+        assert_eq!(msg["components"], body["components"]);
+        assert_eq!(msg["type"], 19, "a reply");
+        assert_eq!(
+            msg["message_reference"],
+            json!({ "message_id": "9", "channel_id": "5" })
+        );
+        assert_eq!(msg["edited_timestamp"], Value::Null);
+        assert_eq!(msg["mentions"], json!([]));
+        assert!(msg.get("guild_id").is_none());
+        assert!(msg.get("allowed_mentions").is_none());
+    }
+
+    #[test]
+    fn wrong_types_and_bodies_that_are_not_objects_get_defaults() {
+        for body in [
+            r#"{"content": 5, "tts": "yes", "flags": -1, "embeds": {}, "message_reference": []}"#,
+            r#"[1, 2]"#,
+            "null",
+            "not json",
+            "",
+        ] {
+            let msg = created(body);
+            assert_eq!(msg["content"], "", "{body}");
+            assert_eq!(msg["tts"], false, "{body}");
+            assert_eq!(msg["flags"], 0, "{body}");
+            assert_eq!(msg["embeds"], json!([]), "{body}");
+            assert_eq!(msg["type"], 0, "{body}");
+            assert!(msg.get("message_reference").is_none(), "{body}");
+        }
+        // Escapes in the text are read, not copied.
+        assert_eq!(
+            created(r#"{"content": "caf\u00e9 \"x\""}"#)["content"],
+            "café \"x\""
+        );
+        // A repeated key: the last one, as when the body is read into a `Value`.
+        assert_eq!(
+            created(r#"{"content": "a", "content": "b"}"#)["content"],
+            "b"
+        );
+    }
+
+    #[test]
+    fn uploaded_files_replace_the_bodys_attachments() {
+        let files = json!([attachment(3, "a.txt", 10)]);
+        let text = message_json(
+            parts(Some(files.clone())),
+            br#"{"attachments": [{"id": 0, "filename": "a.txt"}]}"#,
+        );
+        let msg: Value = serde_json::from_slice(&text).unwrap();
+        assert_eq!(msg["attachments"], files);
+        assert_eq!(
+            created(r#"{"attachments": [{"id": 0}]}"#)["attachments"],
+            json!([{"id": 0}])
+        );
+    }
 
     #[test]
     fn timestamps_are_rfc3339() {

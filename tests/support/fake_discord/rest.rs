@@ -37,15 +37,22 @@ struct Reply {
 
 impl Reply {
     fn json(status: u16, body: &Value) -> Self {
-        Self {
+        Self::json_text(
             status,
-            body: Some(serde_json::to_vec(body).expect("a JSON value serialises")),
-            headers: Vec::new(),
-            hang: false,
-        }
+            serde_json::to_vec(body).expect("a JSON value serialises"),
+        )
     }
     fn ok(body: Value) -> Self {
         Self::json(200, &body)
+    }
+    /// A JSON body already written.
+    fn json_text(status: u16, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+            hang: false,
+        }
     }
     fn no_content() -> Self {
         Self {
@@ -75,7 +82,7 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
     }
     let content_type = headers.get("content-type").cloned().unwrap_or_default();
-    let (body, files) = parse_body(&content_type, &bytes);
+    let body = RequestBody::read(&content_type, &bytes);
 
     let reply = {
         let mut inner = shared.lock();
@@ -84,7 +91,7 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         let reply = match take_fault(&mut inner, &method, &path) {
             Some(reply) => reply,
             None => {
-                let mut reply = route(&shared, &mut inner, index, &method, &path, &body, &files);
+                let mut reply = route(&shared, &mut inner, index, &method, &path, &body);
                 if shared.config.ratelimit_headers && (200..300).contains(&reply.status) {
                     ratelimit_headers(&mut reply, &method, &path, 50, 49, 1.0);
                 }
@@ -92,6 +99,7 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             }
         };
         if shared.config.keep_history {
+            let (body, files) = body.into_parts();
             inner.requests.push(RecordedRequest {
                 method: method.clone(),
                 path: path.clone(),
@@ -247,9 +255,10 @@ fn route(
     index: usize,
     method: &str,
     path: &str,
-    body: &Value,
-    files: &[RecordedFile],
+    request: &RequestBody<'_>,
 ) -> Reply {
+    // Parsed on first use: a created message's body is copied as text.
+    let body = || request.value();
     let trimmed = path
         .strip_prefix("/api/v10")
         .or_else(|| path.strip_prefix("/api/v9"))
@@ -271,7 +280,7 @@ fn route(
             None => Reply::not_found(10013, "Unknown User"),
         },
         ("POST", ["users", "@me", "channels"]) => {
-            let recipient = body
+            let recipient = body()
                 .get("recipient_id")
                 .and_then(as_id)
                 .unwrap_or(FakeDiscord::OWNER_ID);
@@ -288,13 +297,13 @@ fn route(
             Reply::ok(app_info(shared, inner))
         }
         ("PUT", ["applications", a, "commands"]) if *a == app => {
-            let echoed = overwrite_commands(inner, body, None);
+            let echoed = overwrite_commands(inner, body(), None);
             inner.commands_global = echoed.clone();
             Reply::ok(Value::Array(echoed))
         }
         ("PUT", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
             let guild = id(guild).unwrap_or(0);
-            let echoed = overwrite_commands(inner, body, Some(guild));
+            let echoed = overwrite_commands(inner, body(), Some(guild));
             inner.commands_guild.insert(guild, echoed.clone());
             Reply::ok(Value::Array(echoed))
         }
@@ -308,11 +317,11 @@ fn route(
             Reply::ok(Value::Array(list))
         }
         ("POST", ["applications", a, "commands"]) if *a == app => {
-            let cmd = upsert_command(inner, body, None);
+            let cmd = upsert_command(inner, body(), None);
             Reply::json(201, &cmd)
         }
         ("POST", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
-            let cmd = upsert_command(inner, body, id(guild));
+            let cmd = upsert_command(inner, body(), id(guild));
             Reply::json(201, &cmd)
         }
         ("GET", ["channels", channel]) => match id(channel) {
@@ -323,13 +332,12 @@ fn route(
             let Some(channel) = id(channel) else {
                 return Reply::not_found(10003, "Unknown Channel");
             };
-            let (created, msg) = create_message(shared, inner, channel, body, files, None);
+            let (created, msg) = create_message(shared, inner, channel, request, None);
             inner.message_posts.push((index, created));
-            let reply = Reply::json(200, &msg);
             if shared.config.keep_history {
-                inner.messages.insert(created, msg);
+                inner.messages.insert(created, parse_created(&msg));
             }
-            reply
+            Reply::json_text(200, msg)
         }
         ("GET", ["channels", _, "messages", m]) => match id(m).and_then(|m| inner.messages.get(&m))
         {
@@ -340,7 +348,7 @@ fn route(
             let ts = payloads::iso_timestamp(payloads::now_ms());
             match id(m).and_then(|m| inner.messages.get_mut(&m)) {
                 Some(msg) => {
-                    payloads::apply_edit(msg, body, &ts);
+                    payloads::apply_edit(msg, body(), &ts);
                     Reply::ok(msg.clone())
                 }
                 None => Reply::not_found(10008, "Unknown Message"),
@@ -355,22 +363,17 @@ fn route(
         ("POST", ["channels", _, "typing"]) => Reply::no_content(),
         ("PUT" | "DELETE", ["channels", _, "messages", _, "reactions", ..]) => Reply::no_content(),
         ("POST", ["interactions", interaction, token, "callback"]) => {
-            callback(shared, inner, index, interaction, token, body)
+            callback(shared, inner, index, interaction, token, body())
         }
         ("POST", ["webhooks", _, token]) => {
             let channel = inner
                 .interactions
                 .get(*token)
                 .map_or(FakeDiscord::CHANNEL_ID, |s| s.channel_id);
-            let (msg_id, followup) = create_message(
-                shared,
-                inner,
-                channel,
-                body,
-                files,
-                Some(FakeDiscord::APP_ID),
-            );
-            let reply = Reply::json(200, &followup);
+            let (msg_id, text) =
+                create_message(shared, inner, channel, request, Some(FakeDiscord::APP_ID));
+            let followup = parse_created(&text);
+            let reply = Reply::json_text(200, text);
             inner.messages.insert(msg_id, followup.clone());
             if let Some(state) = inner.interactions.get_mut(*token) {
                 state.calls.push(index);
@@ -379,7 +382,7 @@ fn route(
             reply
         }
         (_, ["webhooks", _, token, "messages", which]) => {
-            webhook_message(inner, index, method, token, which, body)
+            webhook_message(inner, index, method, token, which, body())
         }
         _ => Reply::not_found(0, "404: Not Found"),
     }
@@ -491,19 +494,18 @@ fn attachments(inner: &mut Inner, files: &[RecordedFile]) -> Value {
         .collect()
 }
 
-/// A message the bot creates (not yet stored): its id and the message object.
+/// A message the bot creates (not yet stored): its id and the message object, as JSON.
 fn create_message(
     shared: &Shared,
     inner: &mut Inner,
     channel: u64,
-    body: &Value,
-    files: &[RecordedFile],
+    request: &RequestBody<'_>,
     webhook: Option<u64>,
-) -> (u64, Value) {
+) -> (u64, Vec<u8>) {
     let id = inner.next_id();
     let ts = payloads::iso_timestamp(payloads::now_ms());
-    let attachments = attachments(inner, files);
-    let mut msg = payloads::message(
+    let attachments = attachments(inner, &request.files);
+    let msg = payloads::message_json(
         MessageParts {
             id,
             channel_id: channel,
@@ -512,11 +514,16 @@ fn create_message(
             timestamp: &ts,
             webhook_id: webhook,
             application_id: webhook,
+            attachments: Some(attachments),
         },
-        body,
+        request.json,
     );
-    msg["attachments"] = attachments;
     (id, msg)
+}
+
+/// A message written by [`create_message`], for the fake to keep.
+fn parse_created(text: &[u8]) -> Value {
+    serde_json::from_slice(text).expect("the fake's own message parses")
 }
 
 fn callback(
@@ -568,6 +575,7 @@ fn callback(
                     timestamp: &ts,
                     webhook_id: Some(FakeDiscord::APP_ID),
                     application_id: Some(FakeDiscord::APP_ID),
+                    attachments: None,
                 },
                 &data,
             );
@@ -652,28 +660,61 @@ pub(super) fn register_interaction(
     );
 }
 
-/// JSON body, or for multipart the `payload_json` part plus the uploaded files.
-fn parse_body(content_type: &str, bytes: &[u8]) -> (Value, Vec<RecordedFile>) {
-    if bytes.is_empty() {
-        return (Value::Null, Vec::new());
-    }
-    if content_type.starts_with("multipart/form-data") {
-        if let Some(boundary) = content_type.split("boundary=").nth(1) {
-            return parse_multipart(boundary.trim_matches('"'), bytes);
+/// A request's body: its JSON text (the whole body, or a multipart request's
+/// `payload_json` part) and any uploaded files. The JSON is parsed into a `Value` only
+/// when a route or the record of the request needs it.
+pub(super) struct RequestBody<'a> {
+    json: &'a [u8],
+    multipart: bool,
+    files: Vec<RecordedFile>,
+    parsed: std::cell::OnceCell<Value>,
+}
+
+impl<'a> RequestBody<'a> {
+    fn read(content_type: &str, bytes: &'a [u8]) -> Self {
+        let boundary = content_type
+            .starts_with("multipart/form-data")
+            .then(|| content_type.split("boundary=").nth(1))
+            .flatten();
+        let (json, files) = match boundary {
+            Some(boundary) => parse_multipart(boundary.trim_matches('"'), bytes),
+            None => (bytes, Vec::new()),
+        };
+        Self {
+            json,
+            multipart: boundary.is_some(),
+            files,
+            parsed: std::cell::OnceCell::new(),
         }
     }
-    match serde_json::from_slice(bytes) {
-        Ok(v) => (v, Vec::new()),
-        Err(_) => (
-            Value::String(String::from_utf8_lossy(bytes).into_owned()),
-            Vec::new(),
-        ),
+
+    /// The JSON as a `Value`: `Null` when there is none; text that is not JSON is a
+    /// string (`Null` in a multipart part).
+    fn value(&self) -> &Value {
+        self.parsed.get_or_init(|| {
+            if self.json.is_empty() {
+                return Value::Null;
+            }
+            serde_json::from_slice(self.json).unwrap_or_else(|_| {
+                if self.multipart {
+                    Value::Null
+                } else {
+                    Value::String(String::from_utf8_lossy(self.json).into_owned())
+                }
+            })
+        })
+    }
+
+    fn into_parts(self) -> (Value, Vec<RecordedFile>) {
+        self.value();
+        (self.parsed.into_inner().unwrap_or_default(), self.files)
     }
 }
 
-fn parse_multipart(boundary: &str, bytes: &[u8]) -> (Value, Vec<RecordedFile>) {
+/// The `payload_json` part (empty if none) and the files of a multipart body.
+fn parse_multipart<'a>(boundary: &str, bytes: &'a [u8]) -> (&'a [u8], Vec<RecordedFile>) {
     let delimiter = format!("--{boundary}").into_bytes();
-    let mut body = Value::Null;
+    let mut body: &[u8] = &[];
     let mut files = Vec::new();
     let mut rest = bytes;
     while let Some(start) = find(rest, &delimiter) {
@@ -697,9 +738,7 @@ fn parse_multipart(boundary: &str, bytes: &[u8]) -> (Value, Vec<RecordedFile>) {
                 filename,
                 content: content.to_vec(),
             }),
-            None if name == "payload_json" => {
-                body = serde_json::from_slice(content).unwrap_or(Value::Null);
-            }
+            None if name == "payload_json" => body = content,
             None => {}
         }
     }

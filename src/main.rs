@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    one_malloc_arena();
     let args = cli::args::Cli::parse();
     match cli::run(args.command) {
         Ok(code) => code,
@@ -18,6 +19,23 @@ fn main() -> ExitCode {
             }
             let _ = writeln!(io::stderr(), "jedi-bot: {error:#}");
             ExitCode::from(cli::ERROR)
+        }
+    }
+}
+
+/// Has glibc's allocator keep one arena for the whole process, unless `MALLOC_ARENA_MAX`
+/// says otherwise. By default each thread that allocates gets an arena of its own, each
+/// grows to its own peak, and a burst of questions handled on both worker threads left the
+/// bot at 29-32 MB of peak RSS in the load benchmark; with one arena, 24-26 MB, for a few
+/// percent of throughput at thousands of replies a second (far above the 50 requests a
+/// second Discord lets a bot make). Called first thing, before any thread starts.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a parameter of the allocator, and no other thread
+        // exists yet to allocate concurrently.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 }

@@ -2,12 +2,12 @@
 //! echo bot (serenity only: it replies with the message's own text) measured the same way
 //! in the same run as the floor, i.e. what serenity and the fake cost by themselves.
 //!
-//! Run with `cargo bench --bench load`. Both bots run as their own processes, each with
-//! its own fake Discord, for the whole run. The fakes count requests rather than keep
-//! them (`FakeConfig::keep_history`): kept, they grew by hundreds of MB over a run, and
-//! that growth cost the fake more CPU for the bot's 1.2 KB replies than for the echo
-//! bot's lines of text, on the cores the bots share with it. The machine's speed drifts (a shared VM), so
-//! the two are measured in alternating rounds (echo first in one round, the bot first in
+//! Run with `cargo bench --bench load`. Both bots run as their own processes, each with its
+//! own fake Discord, for the whole run. The fakes count requests rather than keep them
+//! (`FakeConfig::keep_history`): kept, they grew by hundreds of MB over a run, and that
+//! growth cost the fake more CPU for the bot's 1.2 KB replies than for the echo bot's lines
+//! of text, on the cores the bots share with it. The machine's speed drifts (a shared VM),
+//! so the two are measured in alternating rounds (echo first in one round, the bot first in
 //! the next), and each round compares them under the same conditions. Each round, per bot:
 //! - latency: questions one at a time, from dispatch to the reply reaching the fake (p50
 //!   and p99);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::engine::Thresholds;
+use jedi_engine::Thresholds;
 
 /// The environment variable that holds the bot token (it wins over the file).
 pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
@@ -429,7 +429,11 @@ impl Config {
                 "must be at most 3600".into(),
             ));
         }
-        if let Err(message) = self.engine.thresholds().validate() {
+        if let Err(message) = self
+            .engine
+            .thresholds()
+            .validate(crate::limits::BUTTONS_PER_ROW)
+        {
             return Err(invalid("engine", message));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.logging.level).is_err() {

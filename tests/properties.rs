@@ -5,12 +5,12 @@ use std::sync::OnceLock;
 
 use jedi_bot::config::ReplyStyle;
 use jedi_bot::discord::render;
-use jedi_bot::{limits, Engine, KnowledgeBase, Thresholds};
+use jedi_bot::{limits, Engine, Thresholds};
 use proptest::prelude::*;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default()))
+    ENGINE.get_or_init(|| Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default()))
 }
 
 /// Text that looks like what Discord users send, hostile parts included.
@@ -66,9 +66,9 @@ proptest! {
 
     #[test]
     fn normalising_is_idempotent(text in discordish()) {
-        let analyzer = engine().kb().analyzer();
-        let once = analyzer.normalize(&text);
-        prop_assert_eq!(analyzer.normalize(&once), once);
+        let kb = engine().kb();
+        let once = kb.normalize(&text);
+        prop_assert_eq!(kb.normalize(&once), once);
     }
 
     #[test]
@@ -92,9 +92,9 @@ fn fuzz_regressions_are_answered_within_limits() {
         let question = String::from_utf8_lossy(&bytes);
         let outcome = engine().ask(&question);
         assert!((0.0..=1.0).contains(&outcome.score()));
-        let analyzer = engine().kb().analyzer();
-        let once = analyzer.normalize(&question);
-        assert_eq!(analyzer.normalize(&once), once, "{question:?}");
+        let kb = engine().kb();
+        let once = kb.normalize(&question);
+        assert_eq!(kb.normalize(&once), once, "{question:?}");
         let reply = render::outcome(&outcome, engine().kb(), ReplyStyle::Embed, 3);
         if let Some(content) = &reply.content {
             assert!(content.chars().count() <= limits::MESSAGE_CONTENT);

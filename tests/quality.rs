@@ -5,7 +5,7 @@
 //! `fresh.jsonl` a second one, written later by someone who had not seen the data.
 
 use jedi_bot::eval::{grade, read_cases, Report};
-use jedi_bot::{Engine, KnowledgeBase, Thresholds};
+use jedi_bot::{Engine, Thresholds};
 
 const MIN_CORRECT: f64 = 0.95;
 const MAX_WRONG: f64 = 0.02;
@@ -16,7 +16,7 @@ fn report(file: &str) -> Report {
         .join("tests/data")
         .join(file);
     let cases = read_cases(&path).unwrap();
-    let engine = Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default());
+    let engine = Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default());
     grade(&engine, &cases)
 }
 
@@ -104,7 +104,7 @@ fn no_dev_question_is_copied_into_the_data() {
 
 #[test]
 fn every_entry_answers_its_own_first_question() {
-    let engine = Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default());
+    let engine = Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default());
     for entry in engine.kb().entries() {
         match engine.ask(entry.title()) {
             jedi_bot::Outcome::Answer(answer) if entry.covered => {
@@ -165,7 +165,7 @@ fn one_typo_per_question_is_mostly_read_through() {
             cases.push(case);
         }
     }
-    let engine = Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default());
+    let engine = Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default());
     let report = grade(&engine, &cases);
     eprintln!("one typo per question:\n{report}");
     assert!(report.on_topic >= 400, "{report}");

@@ -16,8 +16,8 @@ use std::sync::{Arc, OnceLock};
 
 use jedi_bot::config::ReplyStyle;
 use jedi_bot::discord::render;
-use jedi_bot::kb::files::FILE_NAMES;
-use jedi_bot::{DataSource, Engine, KnowledgeBase, Thresholds};
+use jedi_bot::{DataSource, Engine, Thresholds};
+use jedi_engine::FILE_NAMES;
 use libfuzzer_sys::fuzz_target;
 
 /// The real data files, read once from the repository's `data/` directory.
@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
         files[index].1.iter().filter(|&&b| b == b'\n').count() + 1
     };
     let source = DataSource::Memory(Arc::new(files.clone()));
-    match KnowledgeBase::load(&source) {
+    match jedi_bot::data::load(&source) {
         Err(problems) => {
             assert!(!problems.is_empty(), "Err with no problem");
             for problem in problems.iter() {

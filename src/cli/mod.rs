@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use jedi_bot::engine::Outcome;
-use jedi_bot::{eval, DataSource, Engine, KnowledgeBase, Thresholds};
+use jedi_bot::Outcome;
+use jedi_bot::{eval, Engine, KnowledgeBase, Thresholds};
 
 use args::{Command, EngineArgs};
 
@@ -111,8 +111,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
 
 /// Loads the knowledge base, or fails with every problem of the data.
 fn load(dir: Option<&Path>) -> Result<KnowledgeBase> {
-    let source = DataSource::from_option(dir);
-    KnowledgeBase::load(&source).with_context(|| format!("cannot load {source}"))
+    let source = jedi_bot::data::source(dir);
+    jedi_bot::data::load(&source).with_context(|| format!("cannot load {source}"))
 }
 
 /// Loads the data and builds the engine with the thresholds given on the command line.
@@ -128,15 +128,15 @@ fn build_engine(args: &EngineArgs) -> Result<Engine> {
     if let Some(suggest) = args.suggest {
         thresholds.suggest = suggest;
     }
-    if let Err(problem) = thresholds.validate() {
+    if let Err(problem) = thresholds.validate(jedi_bot::limits::BUTTONS_PER_ROW) {
         bail!("invalid threshold: {problem}");
     }
     Ok(Engine::new(load(args.data.as_deref())?, thresholds))
 }
 
 fn check(dir: Option<&Path>) -> Result<u8> {
-    let source = DataSource::from_option(dir);
-    match KnowledgeBase::load(&source) {
+    let source = jedi_bot::data::source(dir);
+    match jedi_bot::data::load(&source) {
         Ok(kb) => {
             let engine = Engine::new(kb, Thresholds::default());
             writeln!(io::stdout(), "ok: {source}: {}", engine.kb().summary())?;

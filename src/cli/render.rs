@@ -1,8 +1,8 @@
 //! Plain-text and JSON renderings of outcomes, events and quotes for the terminal.
 
-use jedi_bot::engine::{Outcome, Reason};
-use jedi_bot::kb::{Event, KnowledgeBase, Quote};
 use jedi_bot::wording;
+use jedi_bot::{Event, KnowledgeBase, Quote};
+use jedi_bot::{Outcome, Reason};
 use serde::Serialize;
 
 /// One question's outcome as `ask --json` prints it: exactly these keys.

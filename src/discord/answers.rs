@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::engine::{Engine, Thresholds};
-use crate::kb::{DataSource, KnowledgeBase, Problems};
+use jedi_engine::{DataSource, Problems};
+use jedi_engine::{Engine, Thresholds};
 
 /// The current engine. Every question takes a snapshot (`current`) and answers from it
 /// to the end, so a reload never changes or drops a question in flight.
@@ -29,7 +29,7 @@ impl Answers {
     /// Loads and indexes the data from `source`, with its typo-correction tables built
     /// (the bot runs long: no question should wait for them).
     pub fn load(source: DataSource, thresholds: Thresholds) -> Result<Answers, Problems> {
-        let engine = Engine::new(KnowledgeBase::load(&source)?, thresholds);
+        let engine = Engine::new(crate::data::load(&source)?, thresholds);
         engine.prepare();
         Ok(Answers {
             engine: ArcSwap::from_pointee(engine),
@@ -56,7 +56,7 @@ impl Answers {
             .reloading
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let kb = KnowledgeBase::load(&self.source)?;
+        let kb = crate::data::load(&self.source)?;
         let engine = Engine::new(kb, self.thresholds);
         engine.prepare();
         let summary = engine.kb().summary();

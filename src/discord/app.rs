@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Replies, Triggers};
-use crate::engine::{Engine, Outcome};
+use jedi_engine::{Engine, Outcome};
 
 use super::answers::Answers;
 use super::cooldown::{Cooldown, Verdict};

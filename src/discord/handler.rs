@@ -13,8 +13,7 @@ use super::cooldown::Verdict;
 use super::render::{self, CustomId, Reply};
 use super::Error;
 use crate::config::Triggers;
-use crate::engine::Outcome;
-use crate::text::TermKind;
+use jedi_engine::Outcome;
 
 /// How a message reached the bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,13 +175,7 @@ struct Asked {
 /// Answers one question, within the cooldown. The caller holds a reply slot.
 async fn answer(http: &Http, asked: Asked, app: &App) {
     let (engine, outcome) = app.ask(&asked.question, asked.trigger.surface(), asked.author);
-    let looks_like_question = asked.question.contains('?')
-        || engine
-            .kb()
-            .analyzer()
-            .analyze(&asked.question)
-            .iter()
-            .any(|t| t.kind == TermKind::Question);
+    let looks_like_question = engine.kb().reads_as_question(&asked.question);
     if !should_reply(asked.trigger, &outcome, looks_like_question) {
         return;
     }
@@ -337,7 +330,7 @@ mod tests {
 
     #[test]
     fn listen_channels_stay_quiet_without_an_answer() {
-        use crate::engine::{NoAnswer, Reason};
+        use jedi_engine::{NoAnswer, Reason};
         let no = Outcome::NoAnswer(NoAnswer {
             reason: Reason::OffTopic,
             candidates: vec![],

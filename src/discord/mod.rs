@@ -31,7 +31,6 @@ pub use answers::Answers;
 pub use app::App;
 
 use crate::config::{Config, Shards};
-use crate::kb::DataSource;
 
 /// The error type of handlers and commands: logged in full, never shown to users.
 pub type Error = anyhow::Error;
@@ -71,7 +70,7 @@ pub fn run_from_file(path: &Path) -> anyhow::Result<u8> {
 
 /// Runs the bot with `config` until it is told to stop; returns the exit status.
 pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
-    let source = DataSource::from_option(config.engine.data_dir.as_deref());
+    let source = crate::data::source(config.engine.data_dir.as_deref());
     let answers = match Answers::load(source.clone(), config.engine.thresholds()) {
         Ok(answers) => Arc::new(answers),
         Err(problems) => {

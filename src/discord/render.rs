@@ -7,10 +7,10 @@ use serenity::all::{
 };
 
 use crate::config::ReplyStyle;
-use crate::engine::{Answer, Candidate, Outcome, Reason};
-use crate::kb::{Event, KnowledgeBase, Quote, Source};
 use crate::limits::{self, truncate};
-use crate::wording;
+use jedi_engine::wording;
+use jedi_engine::{Answer, Candidate, Outcome, Reason};
+use jedi_engine::{Event, KnowledgeBase, Quote, Source};
 
 /// Embed colour of answers.
 const ANSWER_COLOUR: u32 = 0x2b6cb0;
@@ -508,11 +508,11 @@ impl CustomId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Engine, Thresholds};
+    use jedi_engine::{Engine, Thresholds};
     use serde_json::Value;
 
     fn engine() -> Engine {
-        Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default())
+        Engine::new(crate::data::embedded().unwrap(), Thresholds::default())
     }
 
     fn json<T: serde::Serialize>(value: &T) -> Value {

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::engine::Outcome;
+use jedi_engine::Outcome;
 
 /// An answer scoring less than this above the answer threshold is logged as low-confidence.
 pub const LOW_CONFIDENCE_MARGIN: f32 = 0.1;
@@ -67,7 +67,7 @@ impl UnansweredLog {
     pub fn wants(outcome: &Outcome, answer_threshold: f32) -> bool {
         match outcome {
             Outcome::Answer(answer) => answer.score < answer_threshold + LOW_CONFIDENCE_MARGIN,
-            Outcome::NoAnswer(no) => no.reason != crate::engine::Reason::Empty,
+            Outcome::NoAnswer(no) => no.reason != jedi_engine::Reason::Empty,
             Outcome::Suggestions(_) => true,
         }
     }

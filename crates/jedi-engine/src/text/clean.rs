@@ -35,11 +35,6 @@ static MASKED_LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// Removes Discord markup and folds the text to one canonical form: NFKC, full case
 /// folding, no combining marks or invisible characters, and one kind of apostrophe.
 /// Punctuation stays (the tokenizer splits on it).
-///
-/// ```
-/// use jedi_bot::text::clean;
-/// assert_eq!(clean("<@123> **Who** won ＪＥＤＩ?"), "  **who** won jedi?");
-/// ```
 pub fn clean(text: &str) -> String {
     // The usual case, plain ASCII with no markup: one pass to see it, one copy to fold it.
     if is_plain(text) {
@@ -123,24 +118,12 @@ fn is_invisible(c: char) -> bool {
 
 /// Splits cleaned text into words: runs of letters and digits, keeping an apostrophe
 /// between letters ("didn't") and a decimal point between digits ("1.76").
-///
-/// ```
-/// use jedi_bot::text::tokenize;
-/// let words: Vec<&str> = tokenize("didn't aws' $1.76b, u.s.").collect();
-/// assert_eq!(words, ["didn't", "aws", "1.76b", "u", "s"]);
-/// ```
 pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
     tokenize_marked(text).into_iter().map(|(word, _)| word)
 }
 
 /// Like [`tokenize`], and says of each word whether it starts a clause: it is the first
 /// word, or punctuation that ends a clause (`. ? ! ; : ,` or a line break) comes before it.
-///
-/// ```
-/// use jedi_bot::text::tokenize_marked;
-/// let words = tokenize_marked("jedi? who won, the firm");
-/// assert_eq!(words, [("jedi", true), ("who", true), ("won", false), ("the", true), ("firm", false)]);
-/// ```
 pub fn tokenize_marked(text: &str) -> Vec<(&str, bool)> {
     // Room for every word without growing: a word and what separates it take at least
     // two bytes, and most words are longer.
@@ -296,5 +279,31 @@ mod tests {
     fn nothing_but_punctuation_gives_no_words() {
         assert_eq!(tokenize(&clean("?!... --- ***")).count(), 0);
         assert_eq!(tokenize("").count(), 0);
+    }
+
+    #[test]
+    fn example_of_clean() {
+        assert_eq!(clean("<@123> **Who** won ＪＥＤＩ?"), "  **who** won jedi?");
+    }
+
+    #[test]
+    fn example_of_tokenize() {
+        let words: Vec<&str> = tokenize("didn't aws' $1.76b, u.s.").collect();
+        assert_eq!(words, ["didn't", "aws", "1.76b", "u", "s"]);
+    }
+
+    #[test]
+    fn example_of_tokenize_marked() {
+        let words = tokenize_marked("jedi? who won, the firm");
+        assert_eq!(
+            words,
+            [
+                ("jedi", true),
+                ("who", true),
+                ("won", false),
+                ("the", true),
+                ("firm", false)
+            ]
+        );
     }
 }

@@ -27,12 +27,6 @@ fn word(text: &str, (start, end): (u32, u32)) -> &str {
 impl WordList {
     /// One word a line; blank lines and lines starting with `#` are skipped. Words are
     /// lowercased; the list need not be sorted (it is sorted here if it is not).
-    ///
-    /// ```
-    /// use jedi_bot::text::WordList;
-    /// let list = WordList::parse("# comment\nzebra\nApple\n");
-    /// assert!(list.contains("apple") && list.contains("zebra") && !list.contains("pear"));
-    /// ```
     pub fn parse(text: &str) -> WordList {
         WordList {
             raw: text.to_string(),
@@ -90,13 +84,9 @@ impl WordList {
     }
 
     /// How many words are listed.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.parsed().words.len()
-    }
-
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.parsed().words.is_empty()
     }
 }
 
@@ -119,5 +109,11 @@ mod tests {
     fn uppercase_and_non_ascii_words_are_lowercased() {
         let list = WordList::parse("Zebra\nÉCOLE\n");
         assert!(list.contains("zebra") && list.contains("école"));
+    }
+
+    #[test]
+    fn example_of_parse() {
+        let list = WordList::parse("# comment\nzebra\nApple\n");
+        assert!(list.contains("apple") && list.contains("zebra") && !list.contains("pear"));
     }
 }

@@ -217,22 +217,7 @@ impl Analyzer {
     /// Compiles `lexicon`; `corpus` is the text whose words count as known (the Q&A
     /// phrasings): misspelt words are corrected towards them, unless they are real words
     /// of `common_words`.
-    ///
-    /// ```
-    /// use jedi_bot::text::{Analyzer, Lexicon, WordList};
-    /// let mut lexicon = Lexicon::default();
-    /// lexicon.stop_words = vec!["the".into()];
-    /// lexicon.synonyms.insert("aws".into(), vec!["amazon web services".into()]);
-    /// lexicon.synonyms.insert("sue".into(), vec!["sued".into()]);
-    /// lexicon.question_words.insert("who".into(), vec!["who".into()]);
-    /// let analyzer = Analyzer::new(&lexicon, &["who sued the pentagon"], WordList::default());
-    /// let keys: Vec<String> = analyzer
-    ///     .analyze("Who sued the Pentagone, Amazon Web Services?")
-    ///     .into_iter()
-    ///     .map(|t| t.key.to_string())
-    ///     .collect();
-    /// assert_eq!(keys, ["who", "sue", "pentagon", "aws"]);
-    /// ```
+    #[cfg(test)]
     pub fn new<S: AsRef<str>>(lexicon: &Lexicon, corpus: &[S], common_words: WordList) -> Analyzer {
         Analyzer::with_corpus(lexicon, corpus, common_words).0
     }
@@ -612,20 +597,6 @@ impl Analyzer {
         }
     }
 
-    /// Whether `word` (as [`words`](Self::words) gives it) is a stop word.
-    pub fn is_stop_word(&self, word: &str) -> bool {
-        self.stop_words.contains(word)
-    }
-
-    /// The vocabulary word closest to `word`, when `word` itself is unknown.
-    pub fn correction(&self, word: &str) -> Option<&str> {
-        if self.is_known(word) || self.common_words.contains(word) {
-            None
-        } else {
-            self.speller().correct(word)
-        }
-    }
-
     /// Builds now what is otherwise built for the first word the analyser does not know
     /// (the speller and the common-word list): a long-running process calls this at start
     /// and before it swaps in reloaded data, so that no question waits for it.
@@ -643,12 +614,6 @@ impl Analyzer {
             )
             .swap_into(self.stop_words.iter().cloned())
         })
-    }
-
-    fn is_known(&self, word: &str) -> bool {
-        self.known_words.contains_key(word)
-            || !word.chars().all(char::is_alphabetic)
-            || self.known_stems.contains(&*self.stem(word))
     }
 
     fn token<'a>(
@@ -916,5 +881,27 @@ mod tests {
             let once = a.normalize(text);
             assert_eq!(a.normalize(&once), once, "{text}");
         }
+    }
+
+    #[test]
+    fn example_of_new() {
+        let mut lexicon = Lexicon {
+            stop_words: vec!["the".into()],
+            ..Lexicon::default()
+        };
+        lexicon
+            .synonyms
+            .insert("harbor".into(), vec!["harbor works".into()]);
+        lexicon.synonyms.insert("sue".into(), vec!["sued".into()]);
+        lexicon
+            .question_words
+            .insert("who".into(), vec!["who".into()]);
+        let analyzer = Analyzer::new(&lexicon, &["who sued the township"], WordList::default());
+        let keys: Vec<String> = analyzer
+            .analyze("Who sued the Townshp, Harbor Works?")
+            .into_iter()
+            .map(|t| t.key.to_string())
+            .collect();
+        assert_eq!(keys, ["who", "sue", "township", "harbor"]);
     }
 }

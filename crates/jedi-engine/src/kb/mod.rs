@@ -4,7 +4,8 @@
 //! reads and checks them all and either returns a knowledge base or every [`Problem`] it
 //! found, each with file and line. Nothing half-loaded is ever returned.
 
-pub mod files;
+mod budgets;
+mod files;
 mod model;
 mod parse;
 mod problem;
@@ -14,7 +15,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use files::DataSource;
+pub use budgets::TextBudgets;
+pub use files::{DataSource, FILE_NAMES};
 pub use model::{Entry, Event, Quote, QuoteKind, Source};
 pub use problem::{Problem, Problems};
 
@@ -56,16 +58,17 @@ pub struct Export<'a> {
 }
 
 impl KnowledgeBase {
-    /// Loads and checks the data from `source`.
+    /// Loads and checks the data from `source`, each text within its `budgets`.
     ///
     /// ```
-    /// use jedi_bot::{DataSource, KnowledgeBase};
-    /// let kb = KnowledgeBase::load(&DataSource::Embedded).unwrap();
+    /// use jedi_engine::{DataSource, KnowledgeBase, TextBudgets};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixture");
+    /// let kb = KnowledgeBase::load(&DataSource::Dir(dir.into()), TextBudgets::UNLIMITED).unwrap();
     /// assert!(!kb.entries().is_empty());
     /// ```
-    pub fn load(source: &DataSource) -> Result<KnowledgeBase, Problems> {
+    pub fn load(source: &DataSource, budgets: TextBudgets) -> Result<KnowledgeBase, Problems> {
         let files = files::DataFiles::read(source)?;
-        let parsed = parse::parse(&files).map_err(|mut problems| {
+        let parsed = parse::parse(&files, budgets).map_err(|mut problems| {
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             Problems(problems)
         })?;
@@ -105,11 +108,6 @@ impl KnowledgeBase {
             quotes: parsed.quotes,
             quote_terms,
         })
-    }
-
-    /// The data compiled into the binary.
-    pub fn embedded() -> Result<KnowledgeBase, Problems> {
-        KnowledgeBase::load(&DataSource::Embedded)
     }
 
     /// The article's text.
@@ -206,8 +204,26 @@ impl KnowledgeBase {
     }
 
     /// The analyser compiled from this knowledge base's vocabulary.
-    pub fn analyzer(&self) -> &Analyzer {
+    pub(crate) fn analyzer(&self) -> &Analyzer {
         &self.analyzer
+    }
+
+    /// `text` as the analyser reads it before matching: cleaned, contractions expanded,
+    /// typos corrected, its words joined by single spaces. Normalising twice changes
+    /// nothing.
+    pub fn normalize(&self, text: &str) -> String {
+        self.analyzer.normalize(text)
+    }
+
+    /// Whether `text` reads as a question: a question mark, or a question word the
+    /// vocabulary knows ("who", "how much").
+    pub fn reads_as_question(&self, text: &str) -> bool {
+        text.contains('?')
+            || self
+                .analyzer
+                .analyze(text)
+                .iter()
+                .any(|t| t.kind == crate::TermKind::Question)
     }
 
     /// The vocabulary as written in the data.

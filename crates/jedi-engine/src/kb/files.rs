@@ -1,6 +1,6 @@
 //! Where the data files come from: embedded in the binary, or a curator's directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::problem::{Problem, Problems};
 
@@ -29,41 +29,23 @@ pub const TIMELINE: &str = "timeline.toml";
 /// Every quote in the article.
 pub const QUOTES: &str = "quotes.toml";
 
-/// The data compiled into the binary from the repository's `data/` directory.
-const EMBEDDED: [(&str, &str); 7] = [
-    (ARTICLE, include_str!("../../data/article.txt")),
-    (SOURCE, include_str!("../../data/source.toml")),
-    (VOCABULARY, include_str!("../../data/vocabulary.toml")),
-    (COMMON_WORDS, include_str!("../../data/english-words.txt")),
-    (QA, include_str!("../../data/qa.toml")),
-    (TIMELINE, include_str!("../../data/timeline.toml")),
-    (QUOTES, include_str!("../../data/quotes.toml")),
-];
-
 /// Where to load a knowledge base from.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
-    /// The data compiled into the binary (the default: runs from any directory).
-    #[default]
-    Embedded,
-    /// A data directory holding the same files (a curator's working copy).
+    /// Files compiled into the program, as (file name, text) pairs: a program embeds its
+    /// data directory with `include_str!` so that it runs from anywhere.
+    Static(&'static [(&'static str, &'static str)]),
+    /// A data directory holding the files (a curator's working copy).
     Dir(PathBuf),
     /// Files held in memory, by file name (for tests and fuzzing); a missing one is a
     /// problem like a missing file.
     Memory(std::sync::Arc<Vec<(String, Vec<u8>)>>),
 }
 
-impl DataSource {
-    /// `Dir(path)` when a path is given, else `Embedded`.
-    pub fn from_option(dir: Option<&Path>) -> DataSource {
-        dir.map_or(DataSource::Embedded, |d| DataSource::Dir(d.to_path_buf()))
-    }
-}
-
 impl std::fmt::Display for DataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DataSource::Embedded => write!(f, "the embedded data"),
+            DataSource::Static(_) => write!(f, "the embedded data"),
             DataSource::Dir(dir) => write!(f, "{}", dir.display()),
             DataSource::Memory(_) => write!(f, "the data in memory"),
         }
@@ -106,12 +88,13 @@ impl DataFiles {
     /// problem, and all are reported together.
     pub fn read(source: &DataSource) -> Result<DataFiles, Problems> {
         match source {
-            DataSource::Embedded => Ok(DataFiles {
-                files: EMBEDDED
-                    .iter()
-                    .map(|(name, text)| DataFile::new(format!("data/{name}"), (*text).into()))
-                    .collect(),
-            }),
+            DataSource::Static(files) => collect(FILE_NAMES.iter().map(|name| {
+                let display = format!("data/{name}");
+                match files.iter().find(|(n, _)| n == name) {
+                    Some((_, text)) => Ok(DataFile::new(display, (*text).into())),
+                    None => Err(missing(display)),
+                }
+            })),
             DataSource::Dir(dir) => collect(FILE_NAMES.iter().map(|name| {
                 let path = dir.join(name);
                 let display = path.display().to_string();
@@ -130,12 +113,7 @@ impl DataFiles {
                     .iter()
                     .find(|(n, _)| n == name)
                     .map(|(_, bytes)| bytes.clone())
-                    .ok_or_else(|| Problem {
-                        file: display.clone(),
-                        line: None,
-                        column: None,
-                        message: "cannot read the file: it is missing".to_string(),
-                    })?;
+                    .ok_or_else(|| missing(display.clone()))?;
                 let text = utf8(bytes, &display)?;
                 Ok(DataFile::new(display, text))
             })),
@@ -149,6 +127,16 @@ impl DataFiles {
             .position(|n| *n == name)
             .expect("a known data file name");
         &self.files[index]
+    }
+}
+
+/// The problem of a file the source does not have.
+fn missing(display: String) -> Problem {
+    Problem {
+        file: display,
+        line: None,
+        column: None,
+        message: "cannot read the file: it is missing".to_string(),
     }
 }
 

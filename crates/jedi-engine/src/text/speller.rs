@@ -131,14 +131,6 @@ impl Speller {
     /// The closest vocabulary word to `token` within the edits its length allows, or `None`
     /// when there is none (or the token is too short to correct). Among equally close
     /// words the most frequent wins, then the alphabetically first.
-    ///
-    /// ```
-    /// use jedi_bot::text::Speller;
-    /// let speller = Speller::new([("contract".to_string(), 3), ("microsoft".to_string(), 9)]);
-    /// assert_eq!(speller.correct("contrct"), Some("contract"));
-    /// assert_eq!(speller.correct("microsfot"), Some("microsoft"));
-    /// assert_eq!(speller.correct("banana"), None);
-    /// ```
     pub fn correct(&self, token: &str) -> Option<&str> {
         let len = token.chars().count();
         let short = len == SHORT_WORD_LEN;
@@ -223,13 +215,9 @@ impl Speller {
     }
 
     /// How many words are indexed.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.words.len()
-    }
-
-    /// Whether no word is indexed.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 
@@ -322,5 +310,13 @@ mod tests {
     fn non_ascii_words_are_handled_by_character() {
         let s = speller(&[("café", 1)]);
         assert_eq!(s.correct("cafée"), Some("café"));
+    }
+
+    #[test]
+    fn example_of_correct() {
+        let speller = Speller::new([("contract".to_string(), 3), ("microsoft".to_string(), 9)]);
+        assert_eq!(speller.correct("contrct"), Some("contract"));
+        assert_eq!(speller.correct("microsfot"), Some("microsoft"));
+        assert_eq!(speller.correct("banana"), None);
     }
 }

@@ -45,9 +45,10 @@ impl Default for Thresholds {
 }
 
 impl Thresholds {
-    /// Checks that the values make sense: all within 0..=1, `suggest <= answer`, at least
-    /// one suggestion. Returns what is wrong, naming the field.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks that the values make sense: all within 0..=1, `suggest <= answer`, between
+    /// one suggestion and the `max_choices` a front end can show. Returns what is wrong,
+    /// naming the field.
+    pub fn validate(&self, max_choices: usize) -> Result<(), String> {
         for (name, value) in [
             ("answer", self.answer),
             ("margin", self.margin),
@@ -64,10 +65,9 @@ impl Thresholds {
                 self.suggest, self.answer
             ));
         }
-        if self.max_suggestions == 0 || self.max_suggestions > crate::limits::BUTTONS_PER_ROW {
+        if self.max_suggestions == 0 || self.max_suggestions > max_choices {
             return Err(format!(
-                "max_suggestions must be between 1 and {}, not {}",
-                crate::limits::BUTTONS_PER_ROW,
+                "max_suggestions must be between 1 and {max_choices}, not {}",
                 self.max_suggestions
             ));
         }
@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn defaults_are_valid() {
-        assert_eq!(Thresholds::default().validate(), Ok(()));
+        assert_eq!(Thresholds::default().validate(5), Ok(()));
     }
 
     #[test]
@@ -90,17 +90,17 @@ mod tests {
             answer: 1.5,
             ..Thresholds::default()
         };
-        assert!(t.validate().unwrap_err().starts_with("answer"));
+        assert!(t.validate(5).unwrap_err().starts_with("answer"));
         let t = Thresholds {
             suggest: 0.9,
             answer: 0.5,
             ..Thresholds::default()
         };
-        assert!(t.validate().unwrap_err().starts_with("suggest"));
+        assert!(t.validate(5).unwrap_err().starts_with("suggest"));
         let t = Thresholds {
             max_suggestions: 0,
             ..Thresholds::default()
         };
-        assert!(t.validate().unwrap_err().starts_with("max_suggestions"));
+        assert!(t.validate(5).unwrap_err().starts_with("max_suggestions"));
     }
 }

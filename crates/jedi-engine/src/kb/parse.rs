@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::budgets::TextBudgets;
 use super::files::{DataFiles, ARTICLE, COMMON_WORDS, QA, QUOTES, SOURCE, TIMELINE, VOCABULARY};
 use super::model::{Entry, Event, Quote, QuoteKind, Source};
 use super::problem::{Problem, SourceFile};
-use crate::limits;
 use crate::text::{clean, tokenize, Analyzer, Lexicon, Term, TermKind, WordList, Words};
 
 type Text = Spanned<String>;
@@ -126,7 +126,7 @@ pub(crate) struct Parsed {
 }
 
 /// Parses and checks every file; returns all problems found, in file and line order.
-pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
+pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, Vec<Problem>> {
     let mut problems = Vec::new();
     let file = |name: &str| {
         let f = files.get(name);
@@ -145,6 +145,7 @@ pub(crate) fn parse(files: &DataFiles) -> Result<Parsed, Vec<Problem>> {
     let checker = Checker {
         article: &article,
         article_name: article_file.name,
+        budgets,
     };
 
     let source = toml_file::<RawSource>(file(SOURCE), &mut problems)
@@ -344,6 +345,7 @@ fn normalized_is_new(seen: &HashMap<String, (Rc<str>, usize)>, normalized: &str)
 struct Checker<'a> {
     article: &'a str,
     article_name: &'a str,
+    budgets: TextBudgets,
 }
 
 impl Checker<'_> {
@@ -434,7 +436,7 @@ impl Checker<'_> {
         list.get_ref()
             .iter()
             .map(|excerpt| {
-                let text = self.text(file, field, excerpt, limits::EMBED_FIELD_VALUE, problems);
+                let text = self.text(file, field, excerpt, self.budgets.passage, problems);
                 self.verbatim(file, field, excerpt, problems);
                 text
             })
@@ -480,45 +482,21 @@ impl Checker<'_> {
     }
 
     fn source(&self, file: SourceFile<'_>, raw: RawSource, problems: &mut Vec<Problem>) -> Source {
-        let title = self.text(file, "title", &raw.title, limits::EMBED_TITLE, problems);
+        let title = self.text(file, "title", &raw.title, self.budgets.title, problems);
         self.verbatim(file, "title", &raw.title, problems);
         Source {
             title,
-            outlet: self.text(
-                file,
-                "outlet",
-                &raw.outlet,
-                limits::EMBED_FIELD_NAME,
-                problems,
-            ),
-            cites: self.text(
-                file,
-                "cites",
-                &raw.cites,
-                limits::EMBED_FIELD_NAME,
-                problems,
-            ),
+            outlet: self.text(file, "outlet", &raw.outlet, self.budgets.label, problems),
+            cites: self.text(file, "cites", &raw.cites, self.budgets.label, problems),
             attribution: self.text(
                 file,
                 "attribution",
                 &raw.attribution,
-                limits::EMBED_FOOTER / 2,
+                self.budgets.attribution,
                 problems,
             ),
-            topic: self.text(
-                file,
-                "topic",
-                &raw.topic,
-                limits::EMBED_FIELD_VALUE,
-                problems,
-            ),
-            as_of: self.text(
-                file,
-                "as_of",
-                &raw.as_of,
-                limits::EMBED_FIELD_VALUE,
-                problems,
-            ),
+            topic: self.text(file, "topic", &raw.topic, self.budgets.passage, problems),
+            as_of: self.text(file, "as_of", &raw.as_of, self.budgets.passage, problems),
         }
     }
 
@@ -558,9 +536,9 @@ impl Checker<'_> {
             let mut entry_terms = Vec::with_capacity(raw_questions.len());
             for (i, question) in raw_questions.into_iter().enumerate() {
                 let max = if i == 0 {
-                    limits::BUTTON_LABEL
+                    self.budgets.first_question
                 } else {
-                    limits::AUTOCOMPLETE_CHOICE
+                    self.budgets.question
                 };
                 self.check_text(file, "question", &question, max, problems);
                 let text = question.get_ref();
@@ -623,13 +601,7 @@ impl Checker<'_> {
                 questions.push(question.into_inner());
                 entry_terms.push(terms);
             }
-            let answer = self.text(
-                file,
-                "answer",
-                &raw.answer,
-                limits::MESSAGE_CONTENT,
-                problems,
-            );
+            let answer = self.text(file, "answer", &raw.answer, self.budgets.answer, problems);
             let sources = self.excerpts(file, "source", &raw.sources, problems);
             entries.push(Entry {
                 id,
@@ -690,14 +662,8 @@ impl Checker<'_> {
                 ));
             }
             events.push(Event {
-                date: self.text(file, "date", &raw.date, limits::EMBED_FIELD_NAME, problems),
-                event: self.text(
-                    file,
-                    "event",
-                    &raw.event,
-                    limits::EMBED_FIELD_VALUE,
-                    problems,
-                ),
+                date: self.text(file, "date", &raw.date, self.budgets.label, problems),
+                event: self.text(file, "event", &raw.event, self.budgets.passage, problems),
                 sources: self.excerpts(file, "source", &raw.sources, problems),
                 id,
                 sort,
@@ -719,7 +685,7 @@ impl Checker<'_> {
         let mut quotes = Vec::with_capacity(raw.quote.len());
         for raw in raw.quote {
             let id = self.id(file, &raw.id, &mut ids, problems);
-            let text = self.text(file, "text", &raw.text, limits::EMBED_FIELD_VALUE, problems);
+            let text = self.text(file, "text", &raw.text, self.budgets.passage, problems);
             self.verbatim(file, "quote text", &raw.text, problems);
             if !texts.insert(text.clone()) {
                 problems.push(file.at(
@@ -729,26 +695,14 @@ impl Checker<'_> {
             }
             quotes.push(Quote {
                 id,
-                speaker: self.text(
-                    file,
-                    "speaker",
-                    &raw.speaker,
-                    limits::EMBED_FIELD_NAME / 2,
-                    problems,
-                ),
-                role: self.text(
-                    file,
-                    "role",
-                    &raw.role,
-                    limits::EMBED_FIELD_NAME / 2,
-                    problems,
-                ),
+                speaker: self.text(file, "speaker", &raw.speaker, self.budgets.name, problems),
+                role: self.text(file, "role", &raw.role, self.budgets.name, problems),
                 kind: raw.kind,
                 context: self.text(
                     file,
                     "context",
                     &raw.context,
-                    limits::EMBED_FIELD_VALUE,
+                    self.budgets.passage,
                     problems,
                 ),
                 text,

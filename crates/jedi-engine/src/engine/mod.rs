@@ -11,10 +11,6 @@ mod thresholds;
 
 use std::sync::Arc;
 
-pub use index::{
-    BAG_CREDIT, CONTRAST_PENALTY, CORRECTED_CREDIT, GAP_PRIOR, KIND_MISMATCH_PENALTY,
-    PHRASING_COVERAGE_EXPONENT, QUESTION_KIND_WEIGHT, UNASKED_KIND_PENALTY, UNKNOWN_WORD_FACTOR,
-};
 pub use outcome::{Answer, Candidate, NoAnswer, Outcome, Reason};
 pub use thresholds::Thresholds;
 
@@ -34,7 +30,7 @@ pub struct Explanation {
 #[derive(Debug, Clone)]
 pub struct ExplainedTerm {
     /// The term.
-    pub term: crate::text::Term,
+    pub term: crate::Term,
     /// Its weight in the score.
     pub weight: f32,
     /// Whether any phrasing of the data has it.
@@ -46,8 +42,8 @@ impl std::fmt::Display for Explanation {
         write!(f, "terms:")?;
         for t in &self.terms {
             let kind = match t.term.kind {
-                crate::text::TermKind::Word => "",
-                crate::text::TermKind::Question => "?",
+                crate::TermKind::Word => "",
+                crate::TermKind::Question => "?",
             };
             let flags = match (t.known, t.term.corrected) {
                 (false, _) => " unknown",
@@ -121,8 +117,10 @@ impl Engine {
     /// Answers `question`: an answer, "did you mean" candidates, or no answer with why.
     ///
     /// ```
-    /// use jedi_bot::{Engine, KnowledgeBase, Outcome, Reason, Thresholds};
-    /// let engine = Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default());
+    /// use jedi_engine::{DataSource, Engine, KnowledgeBase, Outcome, TextBudgets, Thresholds};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixture");
+    /// let kb = KnowledgeBase::load(&DataSource::Dir(dir.into()), TextBudgets::UNLIMITED).unwrap();
+    /// let engine = Engine::new(kb, Thresholds::default());
     /// assert!(matches!(engine.ask("what's the weather in paris?"), Outcome::NoAnswer(_)));
     /// ```
     pub fn ask(&self, question: &str) -> Outcome {
@@ -354,7 +352,14 @@ mod tests {
     use super::*;
 
     fn engine() -> Engine {
-        Engine::new(KnowledgeBase::embedded().unwrap(), Thresholds::default())
+        crate::fixture::engine()
+    }
+
+    /// An engine over a generated knowledge base large enough for every path of scoring.
+    fn large_engine() -> Engine {
+        let (source, _) = crate::synthetic::data(400);
+        let kb = KnowledgeBase::load(&source, crate::TextBudgets::UNLIMITED).unwrap();
+        Engine::new(kb, Thresholds::default())
     }
 
     /// Questions made from the data's own phrasings: each whole, its first and second
@@ -388,16 +393,17 @@ mod tests {
 
     #[test]
     fn scoring_only_the_needed_ranks_changes_no_outcome() {
-        let engine = engine();
         let (mut answers, mut others) = (0, 0);
-        for question in questions(&engine) {
-            let terms = engine.kb().analyzer().analyze(&question);
-            let full = engine.outcome(&engine.index.score(&terms, Needed::EVERY));
-            let outcome = engine.ask(&question);
-            assert_eq!(outcome, full, "{question}");
-            match outcome {
-                Outcome::Answer(_) => answers += 1,
-                _ => others += 1,
+        for engine in [engine(), large_engine()] {
+            for question in questions(&engine) {
+                let terms = engine.kb().analyzer().analyze(&question);
+                let full = engine.outcome(&engine.index.score(&terms, Needed::EVERY));
+                let outcome = engine.ask(&question);
+                assert_eq!(outcome, full, "{question}");
+                match outcome {
+                    Outcome::Answer(_) => answers += 1,
+                    _ => others += 1,
+                }
             }
         }
         // Both paths of `ask` (answered at once, scored again) were taken many times.
@@ -406,40 +412,41 @@ mod tests {
 
     #[test]
     fn ranking_and_explaining_skip_nothing_they_show() {
-        let engine = engine();
-        for question in questions(&engine).iter().step_by(3) {
-            let terms = engine.kb().analyzer().analyze(question);
-            if terms.is_empty() {
-                // Autocomplete lists the entries in data order then.
-                continue;
-            }
-            let full = engine.index.score(&terms, Needed::EVERY).ranked;
-            let ids = |entries: Vec<(usize, f32)>| -> Vec<(String, f32)> {
-                entries
+        for engine in [engine(), large_engine()] {
+            for question in questions(&engine).iter().step_by(3) {
+                let terms = engine.kb().analyzer().analyze(question);
+                if terms.is_empty() {
+                    // Autocomplete lists the entries in data order then.
+                    continue;
+                }
+                let full = engine.index.score(&terms, Needed::EVERY).ranked;
+                let ids = |entries: Vec<(usize, f32)>| -> Vec<(String, f32)> {
+                    entries
+                        .into_iter()
+                        .map(|(e, s)| (engine.kb().entries()[e].id.clone(), s))
+                        .collect()
+                };
+                let explained: Vec<(String, f32)> = engine
+                    .explain(question, 5)
+                    .top
                     .into_iter()
-                    .map(|(e, s)| (engine.kb().entries()[e].id.clone(), s))
-                    .collect()
-            };
-            let explained: Vec<(String, f32)> = engine
-                .explain(question, 5)
-                .top
-                .into_iter()
-                .map(|(id, score, _)| (id, score))
-                .collect();
-            let expected = ids(full.iter().take(5).map(|&(e, s, _)| (e, s)).collect());
-            assert_eq!(explained, expected, "{question}");
-            let ranked: Vec<(String, f32)> = engine
-                .rank(question, 4)
-                .into_iter()
-                .map(|c| (c.entry.id.clone(), c.score))
-                .collect();
-            let covered = full
-                .iter()
-                .filter(|&&(e, _, _)| engine.kb().entries()[e].covered)
-                .take(4)
-                .map(|&(e, s, _)| (e, s))
-                .collect();
-            assert_eq!(ranked, ids(covered), "{question}");
+                    .map(|(id, score, _)| (id, score))
+                    .collect();
+                let expected = ids(full.iter().take(5).map(|&(e, s, _)| (e, s)).collect());
+                assert_eq!(explained, expected, "{question}");
+                let ranked: Vec<(String, f32)> = engine
+                    .rank(question, 4)
+                    .into_iter()
+                    .map(|c| (c.entry.id.clone(), c.score))
+                    .collect();
+                let covered = full
+                    .iter()
+                    .filter(|&&(e, _, _)| engine.kb().entries()[e].covered)
+                    .take(4)
+                    .map(|&(e, s, _)| (e, s))
+                    .collect();
+                assert_eq!(ranked, ids(covered), "{question}");
+            }
         }
     }
 }

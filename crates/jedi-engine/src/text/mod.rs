@@ -11,7 +11,9 @@ mod clean;
 mod speller;
 mod wordlist;
 
-pub use analyzer::{Analyzer, ExactReader, Lexicon, Term, TermKind, Words};
-pub use clean::{clean, tokenize, tokenize_marked};
-pub use speller::{Speller, LONG_WORD_LEN, MIN_WORD_LEN};
-pub use wordlist::WordList;
+pub(crate) use analyzer::{Analyzer, Words};
+pub use analyzer::{Lexicon, Term, TermKind};
+pub use clean::clean;
+pub(crate) use clean::tokenize;
+pub(crate) use speller::Speller;
+pub(crate) use wordlist::WordList;

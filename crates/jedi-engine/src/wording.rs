@@ -7,9 +7,16 @@ use crate::kb::Source;
 /// The short decline for a question with no answer.
 ///
 /// ```
-/// use jedi_bot::{wording, KnowledgeBase, Reason};
-/// let kb = KnowledgeBase::embedded().unwrap();
-/// assert!(wording::decline(Reason::NotCovered, kb.source()).contains("doesn't say"));
+/// use jedi_engine::{wording, Reason, Source};
+/// let source = Source {
+///     title: "Town Picks A Builder".into(),
+///     outlet: "The Gazette".into(),
+///     cites: "town records".into(),
+///     attribution: "As reported by The Gazette".into(),
+///     topic: "the town's bridge repair".into(),
+///     as_of: "As of the report.".into(),
+/// };
+/// assert!(wording::decline(Reason::NotCovered, &source).contains("doesn't say"));
 /// ```
 pub fn decline(reason: Reason, source: &Source) -> String {
     match reason {

@@ -1,0 +1,80 @@
+//! Engine benchmarks (criterion). Run with `cargo bench --bench engine`.
+//!
+//! - `ask/real-data`: one question at a time, cycling through the dev set and the
+//!   project's own question set, against the embedded data.
+//! - `startup/embedded`: load, check and index the embedded data.
+//! - `ask/synthetic-10k`: a generated knowledge base of 10,000 entries (80,000 phrasings).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use jedi_engine::{synthetic, DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds};
+
+/// The repository's data, compiled in as the bot compiles it.
+const DATA: [(&str, &str); 7] = [
+    ("article.txt", include_str!("../../../data/article.txt")),
+    ("source.toml", include_str!("../../../data/source.toml")),
+    (
+        "vocabulary.toml",
+        include_str!("../../../data/vocabulary.toml"),
+    ),
+    (
+        "english-words.txt",
+        include_str!("../../../data/english-words.txt"),
+    ),
+    ("qa.toml", include_str!("../../../data/qa.toml")),
+    ("timeline.toml", include_str!("../../../data/timeline.toml")),
+    ("quotes.toml", include_str!("../../../data/quotes.toml")),
+];
+
+fn real_kb() -> KnowledgeBase {
+    KnowledgeBase::load(&DataSource::Static(&DATA), TextBudgets::UNLIMITED).unwrap()
+}
+
+fn questions() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+    let mut questions = Vec::new();
+    for file in ["dev.jsonl", "questions.jsonl"] {
+        let cases = jedi_engine::eval::read_cases(&root.join(file)).expect("question set");
+        questions.extend(cases.into_iter().map(|c| c.q));
+    }
+    questions
+}
+
+fn real_data(c: &mut Criterion) {
+    let engine = Engine::new(real_kb(), Thresholds::default());
+    let questions = questions();
+    let mut i = 0;
+    c.bench_function("ask/real-data", |b| {
+        b.iter(|| {
+            let question = &questions[i % questions.len()];
+            i += 1;
+            black_box(engine.ask(black_box(question)))
+        })
+    });
+    // Start-up is loading, checking and indexing; dropping the engine afterwards is not.
+    c.bench_function("startup/embedded", |b| {
+        b.iter_with_large_drop(|| {
+            let kb = real_kb();
+            Engine::new(kb, Thresholds::default())
+        })
+    });
+}
+
+fn synthetic_10k(c: &mut Criterion) {
+    let (source, questions) = synthetic::data(10_000);
+    let kb = KnowledgeBase::load(&source, TextBudgets::UNLIMITED).expect("synthetic data loads");
+    let engine = Engine::new(kb, Thresholds::default());
+    let mut i = 0;
+    c.bench_function("ask/synthetic-10k", |b| {
+        b.iter(|| {
+            let question = &questions[i % questions.len()];
+            i += 1;
+            black_box(engine.ask(black_box(question)))
+        })
+    });
+}
+
+criterion_group!(benches, real_data, synthetic_10k);
+criterion_main!(benches);

@@ -28,7 +28,10 @@ fn assert_floors(file: &str, min_cases: usize) {
         .map(|f| format!("  [{:?}] {:?} -> {}", f.verdict, f.case.q, f.got))
         .collect();
     let summary = format!("{file}:\n{report}\n{}", failures.join("\n"));
-    assert!(report.on_topic + report.off_topic >= min_cases, "{summary}");
+    assert!(
+        report.on_topic() + report.off_topic() >= min_cases,
+        "{summary}"
+    );
     assert_rates(&report, MIN_CORRECT, &summary);
 }
 
@@ -168,6 +171,6 @@ fn one_typo_per_question_is_mostly_read_through() {
     let engine = Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default());
     let report = grade(&engine, &cases);
     eprintln!("one typo per question:\n{report}");
-    assert!(report.on_topic >= 400, "{report}");
+    assert!(report.on_topic() >= 400, "{report}");
     assert_rates(&report, MIN_TYPO_CORRECT, &format!("typos:\n{report}"));
 }

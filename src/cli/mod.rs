@@ -74,17 +74,25 @@ pub fn run(command: Command) -> Result<ExitCode> {
             engine,
         } => {
             let engine = build_engine(&engine)?;
-            let cases = eval::read_cases(&file)?;
-            let report = eval::grade(&engine, &cases);
+            let items = eval::read_items(&file)?;
+            let report = eval::grade_items(&engine, &items);
             let mut out = io::stdout().lock();
             writeln!(out, "{report}")?;
             if !report.failures.is_empty() {
                 writeln!(out, "\nfailures ({}):", report.failures.len())?;
                 let shown = if verbose { usize::MAX } else { 40 };
                 for failure in report.failures.iter().take(shown) {
+                    let place = match failure.turn {
+                        Some((line, turn)) => format!("line {line} turn {turn}: "),
+                        None => String::new(),
+                    };
+                    let context = match &failure.context {
+                        Some(id) => format!(" (read against {id})"),
+                        None => String::new(),
+                    };
                     writeln!(
                         out,
-                        "  [{:?}] {:?} -> {}",
+                        "  [{:?}] {place}{:?} -> {}{context}",
                         failure.verdict, failure.case.q, failure.got
                     )?;
                 }

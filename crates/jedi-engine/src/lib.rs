@@ -40,7 +40,8 @@ mod text;
 pub mod wording;
 
 pub use engine::{
-    Answer, Candidate, Engine, ExplainedTerm, Explanation, NoAnswer, Outcome, Reason, Thresholds,
+    Answer, Candidate, Conversation, Engine, ExplainedTerm, Explanation, NoAnswer, Outcome, Read,
+    Reason, Thresholds,
 };
 pub use kb::{
     DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote, QuoteKind, Source,

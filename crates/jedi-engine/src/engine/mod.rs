@@ -17,6 +17,26 @@ pub use thresholds::Thresholds;
 use crate::kb::KnowledgeBase;
 use index::{Index, Needed, Scores};
 
+/// A conversation's memory of what was last answered.
+#[derive(Debug, Clone, Default)]
+pub struct Conversation {}
+
+impl Conversation {
+    /// A new conversation.
+    pub fn new() -> Conversation {
+        Conversation::default()
+    }
+}
+
+/// A question's outcome in a conversation.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The entry id the question was read against, if the conversation gave it one.
+    pub context: Option<String>,
+}
+
 /// How a question was read and scored (see [`Engine::explain`]).
 #[derive(Debug, Clone)]
 pub struct Explanation {
@@ -102,6 +122,15 @@ impl Engine {
     /// (see [`Analyzer::prepare`](crate::text::Analyzer::prepare)).
     pub fn prepare(&self) {
         self.kb.analyzer().prepare();
+    }
+
+    /// Answers `question` in `conversation` (interim: read alone).
+    pub fn ask_in(&self, question: &str, conversation: &mut Conversation) -> Read {
+        let _ = conversation;
+        Read {
+            outcome: self.ask(question),
+            context: None,
+        }
     }
 
     /// The thresholds in use.
@@ -305,6 +334,7 @@ impl Engine {
             .filter_map(|id| self.kb.entry(id).cloned())
             .collect();
         Some(Answer {
+            text: entry.answer.clone(),
             entry,
             score: 1.0,
             related,

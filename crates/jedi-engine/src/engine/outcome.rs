@@ -21,6 +21,8 @@ pub enum Outcome {
 pub struct Answer {
     /// The entry that answers the question.
     pub entry: Arc<Entry>,
+    /// The answer to show: the entry's answer, in the form that fits the question.
+    pub text: String,
     /// How well it matched, from 0 to 1.
     pub score: f32,
     /// The entries the data lists as worth asking next.

@@ -7,13 +7,21 @@ use jedi_engine::{DataSource, KnowledgeBase, Problems, TextBudgets};
 use crate::limits;
 
 /// The repository's `data/` directory, compiled into the binary so it runs from anywhere.
-pub const EMBEDDED: [(&str, &str); 7] = [
+pub const EMBEDDED: [(&str, &str); 9] = [
     ("article.txt", include_str!("../data/article.txt")),
     ("source.toml", include_str!("../data/source.toml")),
     ("vocabulary.toml", include_str!("../data/vocabulary.toml")),
     (
         "english-words.txt",
         include_str!("../data/english-words.txt"),
+    ),
+    (
+        "word-frequency.txt",
+        include_str!("../data/word-frequency.txt"),
+    ),
+    (
+        "related-words.txt",
+        include_str!("../data/related-words.txt"),
     ),
     ("qa.toml", include_str!("../data/qa.toml")),
     ("timeline.toml", include_str!("../data/timeline.toml")),

@@ -9,11 +9,13 @@ use jedi_engine::{DataSource, Engine, KnowledgeBase, Outcome, TextBudgets, Thres
 use libfuzzer_sys::fuzz_target;
 
 /// The repository's data, compiled in as the bot compiles it.
-const DATA: [(&str, &str); 7] = [
+const DATA: [(&str, &str); 9] = [
     ("article.txt", include_str!("../../data/article.txt")),
     ("source.toml", include_str!("../../data/source.toml")),
     ("vocabulary.toml", include_str!("../../data/vocabulary.toml")),
     ("english-words.txt", include_str!("../../data/english-words.txt")),
+    ("word-frequency.txt", include_str!("../../data/word-frequency.txt")),
+    ("related-words.txt", include_str!("../../data/related-words.txt")),
     ("qa.toml", include_str!("../../data/qa.toml")),
     ("timeline.toml", include_str!("../../data/timeline.toml")),
     ("quotes.toml", include_str!("../../data/quotes.toml")),

@@ -33,7 +33,7 @@ pub fn json<'a>(question: &'a str, outcome: &'a Outcome) -> JsonAnswer<'a> {
             question,
             answered: true,
             id: Some(&answer.entry.id),
-            answer: Some(&answer.entry.answer),
+            answer: Some(&answer.text),
             score,
             sources: answer.entry.sources.iter().map(String::as_str).collect(),
             suggestions: Vec::new(),
@@ -74,7 +74,7 @@ pub fn text(outcome: &Outcome, kb: &KnowledgeBase) -> String {
     let mut out = String::new();
     match outcome {
         Outcome::Answer(answer) => {
-            out.push_str(&answer.entry.answer);
+            out.push_str(&answer.text);
             out.push_str("\n\n");
             out.push_str(wording::FROM_THE_ARTICLE);
             out.push_str(":\n");

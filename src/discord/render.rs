@@ -185,7 +185,7 @@ pub fn answer(answer: &Answer, source: &Source, style: ReplyStyle, related: usiz
         ReplyStyle::Embed => {
             let embed = CreateEmbed::new()
                 .title(truncate(entry.title(), limits::EMBED_TITLE))
-                .description(truncate(&entry.answer, limits::EMBED_DESCRIPTION))
+                .description(truncate(&answer.text, limits::EMBED_DESCRIPTION))
                 .field(
                     wording::FROM_THE_ARTICLE,
                     quoted_excerpts(&entry.sources, limits::EMBED_FIELD_VALUE),
@@ -205,10 +205,10 @@ pub fn answer(answer: &Answer, source: &Source, style: ReplyStyle, related: usiz
         ReplyStyle::Plain => {
             let credit = format!("\n_{}_", source.attribution);
             let room = limits::MESSAGE_CONTENT
-                .saturating_sub(entry.answer.chars().count() + credit.chars().count() + 2);
+                .saturating_sub(answer.text.chars().count() + credit.chars().count() + 2);
             let text = format!(
                 "{}\n{}{}",
-                entry.answer,
+                answer.text,
                 quoted_excerpts(&entry.sources, room),
                 credit
             );

@@ -12,7 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use jedi_engine::{synthetic, DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds};
 
 /// The repository's data, compiled in as the bot compiles it.
-const DATA: [(&str, &str); 7] = [
+const DATA: [(&str, &str); 9] = [
     ("article.txt", include_str!("../../../data/article.txt")),
     ("source.toml", include_str!("../../../data/source.toml")),
     (
@@ -22,6 +22,14 @@ const DATA: [(&str, &str); 7] = [
     (
         "english-words.txt",
         include_str!("../../../data/english-words.txt"),
+    ),
+    (
+        "word-frequency.txt",
+        include_str!("../../../data/word-frequency.txt"),
+    ),
+    (
+        "related-words.txt",
+        include_str!("../../../data/related-words.txt"),
     ),
     ("qa.toml", include_str!("../../../data/qa.toml")),
     ("timeline.toml", include_str!("../../../data/timeline.toml")),

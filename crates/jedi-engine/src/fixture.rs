@@ -4,7 +4,7 @@
 use crate::{DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds};
 
 /// The fixture's files, compiled in.
-pub(crate) const FILES: [(&str, &str); 7] = [
+pub(crate) const FILES: [(&str, &str); 9] = [
     ("article.txt", include_str!("../tests/fixture/article.txt")),
     ("source.toml", include_str!("../tests/fixture/source.toml")),
     (
@@ -14,6 +14,14 @@ pub(crate) const FILES: [(&str, &str); 7] = [
     (
         "english-words.txt",
         include_str!("../tests/fixture/english-words.txt"),
+    ),
+    (
+        "word-frequency.txt",
+        include_str!("../tests/fixture/word-frequency.txt"),
+    ),
+    (
+        "related-words.txt",
+        include_str!("../tests/fixture/related-words.txt"),
     ),
     ("qa.toml", include_str!("../tests/fixture/qa.toml")),
     (

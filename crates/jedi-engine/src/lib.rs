@@ -40,14 +40,14 @@ mod text;
 pub mod wording;
 
 pub use engine::{
-    Answer, Candidate, Conversation, Engine, ExplainedTerm, Explanation, NoAnswer, Outcome, Read,
-    Reason, Thresholds,
+    Answer, Candidate, Conversation, Engine, Evidence, ExplainedTerm, Explanation, NoAnswer,
+    Outcome, Read, Reason, TermsRead, Thresholds, FEATURES,
 };
 pub use kb::{
     DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote, QuoteKind, Source,
     TextBudgets, FILE_NAMES,
 };
-pub use text::{clean, Lexicon, Term, TermKind};
+pub use text::{clean, Lexicon, Reading, Term, TermKind};
 
 #[cfg(test)]
 pub(crate) mod fixture;

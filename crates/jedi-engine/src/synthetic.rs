@@ -98,6 +98,8 @@ pub fn data(entries: usize) -> (DataSource, Vec<String>) {
         ("source.toml", SOURCE.to_string()),
         ("vocabulary.toml", VOCABULARY.to_string()),
         ("english-words.txt", String::new()),
+        ("word-frequency.txt", String::new()),
+        ("related-words.txt", String::new()),
         ("qa.toml", qa),
         ("timeline.toml", String::new()),
         ("quotes.toml", String::new()),

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::kb::Entry;
-use crate::text::{Analyzer, Term, TermKind};
+use crate::text::{Analyzer, Reading, Term, TermKind};
 
 /// How much a question-kind term (who, when, how much, ...) weighs, next to word
 /// weights that run from about 0.7 (words in every entry) to `ln(1 + entries)`.
@@ -28,6 +28,36 @@ pub const QUESTION_KIND_WEIGHT: f32 = 1.5;
 pub const UNKNOWN_WORD_FACTOR: f32 = 1.1;
 /// A misspelt word that was corrected counts this much of a word typed right.
 pub const CORRECTED_CREDIT: f32 = 0.85;
+/// A word the data does not use, read as its nearest word in the lexical database at the
+/// distance of a synonym, counts this much of that word typed; farther ones count less
+/// (in proportion to the distance).
+pub const RELATED_CREDIT: f32 = 0.6;
+/// An unknown word this common in general English (a Zipf frequency: "someone" is 5.6)
+/// or more weighs next to nothing ([`UNKNOWN_FLOOR`] of the most an unknown word weighs) ...
+pub const UNKNOWN_COMMON_ZIPF: f32 = 6.0;
+/// ... and one this rare or rarer ("skywalker" is 3.1, a word missing from the table 0)
+/// weighs the most. In between, the weight grows with the rarity, so that everyday words
+/// ("lady", 5.0) count little and rare ones almost fully.
+pub const UNKNOWN_RARE_ZIPF: f32 = 2.5;
+/// The least share of the full unknown-word weight any unknown word carries.
+pub const UNKNOWN_FLOOR: f32 = 0.02;
+/// A word of the data this common in general English ("year" is 5.9) keeps
+/// [`KNOWN_FLOOR`] of its weight in the data ...
+pub const KNOWN_COMMON_ZIPF: f32 = 6.0;
+/// ... one this rare ("jedi" is 3.6) all of it; in between, in proportion.
+pub const KNOWN_RARE_ZIPF: f32 = 3.5;
+/// The least share of its weight in the data a known word keeps.
+pub const KNOWN_FLOOR: f32 = 0.3;
+/// A word of the data at least this informative (see [`KNOWN_COMMON_ZIPF`]) names
+/// something particular to the story ("jedi", "nearline", "remand"), not an everyday
+/// word ("court", "year").
+pub const ANCHOR_INFORMATIVENESS: f32 = 0.75;
+/// What a question asks about (see [`Term::focus`]) keeps at least this share of its
+/// weight, however common a word it is.
+pub const FOCUS_FLOOR: f32 = 0.8;
+/// A question word weighing less than this ("exactly", "someone") may be missing from a
+/// yes/no phrasing that the question still reads as.
+pub const YES_NO_STRAY_WEIGHT: f32 = 0.5;
 /// A question term found in the entry (another phrasing, the answer or an excerpt) but
 /// not in the phrasing being scored counts this much of a direct match.
 pub const BAG_CREDIT: f32 = 0.6;
@@ -118,12 +148,8 @@ pub(crate) struct Scores {
     /// phrasing sharing a term with the question, and of those only the ones that could
     /// reach the [`Needed`] ranks (and perhaps some more).
     pub ranked: Vec<(usize, f32, usize)>,
-    /// Whether any word of the question (not counting question words) is in the data.
-    pub knows_a_word: bool,
     /// Share of the question's word weight the data knows, 0 to 1.
     pub known_share: f32,
-    /// The weight of the question's terms the data knows (words and question kinds).
-    pub known_weight: f32,
     /// Whether the question had any word at all after analysis.
     pub has_words: bool,
 }
@@ -149,6 +175,13 @@ pub(crate) struct Index {
     kind_bits: HashMap<TermId, u64>,
     /// Term id -> the contrast group it belongs to.
     contrast_groups: HashMap<TermId, u32>,
+    /// Whether each phrasing (in `phrasings` order) asks a yes/no question.
+    yes_no: Vec<bool>,
+    /// The terms that name the story's entities.
+    entity_terms: rustc_hash::FxHashSet<TermId>,
+    /// Term -> how common it is in general English (see [`Term::zipf10`]), the most
+    /// common of the words that read as it.
+    zipf10: Vec<Option<u8>>,
     unknown_weight: f32,
 }
 
@@ -157,6 +190,7 @@ impl Index {
     /// excerpts of `entries`.
     pub fn build(
         analyzer: &Analyzer,
+        article: &str,
         entries: &[Arc<Entry>],
         phrasing_terms: &[Vec<Vec<Term>>],
     ) -> Index {
@@ -171,6 +205,9 @@ impl Index {
             entries: Vec::with_capacity(entries.len()),
             kind_bits: HashMap::default(),
             contrast_groups: HashMap::default(),
+            zipf10: Vec::new(),
+            entity_terms: Default::default(),
+            yes_no: Vec::new(),
             unknown_weight: 0.0,
         };
         for (group, keys) in analyzer.contrasts().iter().enumerate() {
@@ -178,15 +215,30 @@ impl Index {
                 let id = index.intern(&Term {
                     key: key.clone(),
                     kind: TermKind::Word,
-                    corrected: false,
+                    reading: Reading::Typed,
+                    zipf10: None,
+                    focus: false,
                 });
                 index.contrast_groups.insert(id, group as u32);
             }
+        }
+        for (key, _) in analyzer.entities() {
+            let id = index.intern(&Term {
+                key: key.clone(),
+                kind: TermKind::Word,
+                reading: Reading::Typed,
+                zipf10: None,
+                focus: false,
+            });
+            index.entity_terms.insert(id);
         }
         let mut reader = analyzer.exact_reader();
         // Each phrasing's terms, until the weights are known.
         let mut phrasing_ids: Vec<Vec<TermId>> = Vec::new();
         for (entry_index, entry) in entries.iter().enumerate() {
+            index
+                .yes_no
+                .extend(entry.questions.iter().map(|q| analyzer.is_yes_no(q)));
             let mut kinds = 0u64;
             // The phrasings' terms, then (in `others`) those only the answer and excerpts have.
             let mut bag: Vec<TermId> = Vec::new();
@@ -229,7 +281,12 @@ impl Index {
             bag.sort_unstable();
             bag.dedup();
             let mut others: Vec<TermId> = Vec::new();
-            let texts = std::iter::once(&entry.answer).chain(&entry.sources);
+            // The answer, its excerpts and the whole sentences of the article they come
+            // from: a question may use the article's own words for what it asks.
+            let sentences = entry.sources.iter().map(|s| sentence_around(article, s));
+            let texts = std::iter::once(entry.answer.as_str())
+                .chain(entry.sources.iter().map(String::as_str))
+                .chain(sentences);
             for text in texts {
                 for term in reader.analyze(text) {
                     if term.kind == TermKind::Word {
@@ -263,7 +320,10 @@ impl Index {
         index.weights = index
             .bag_postings
             .iter()
-            .map(|entries| (1.0 + n / entries.len().max(1) as f32).ln())
+            .zip(&index.zipf10)
+            .map(|(entries, &zipf10)| {
+                (1.0 + n / entries.len().max(1) as f32).ln() * informativeness(zipf10)
+            })
             .collect();
         for &id in index.kinds.values() {
             index.weights[id as usize] = QUESTION_KIND_WEIGHT;
@@ -282,11 +342,14 @@ impl Index {
             TermKind::Question => &mut self.kinds,
         };
         if let Some(&id) = map.get(&*term.key) {
+            let zipf = &mut self.zipf10[id as usize];
+            *zipf = (*zipf).max(term.zipf10);
             return id;
         }
         let id = self.bag_postings.len() as TermId;
         map.insert(term.key.clone(), id);
         self.bag_postings.push(Vec::new());
+        self.zipf10.push(term.zipf10);
         id
     }
 
@@ -305,10 +368,20 @@ impl Index {
 
     /// The weight a term of a question carries, and whether the data knows it.
     pub fn weight(&self, term: &Term) -> (f32, bool) {
+        // What the question asks about counts however common a word it is ("how *old*").
+        let floor = if term.focus { FOCUS_FLOOR } else { 0.0 };
         match (self.lookup(term), term.kind) {
+            (Some(id), TermKind::Word) if term.focus => {
+                let id = id as usize;
+                let informativeness = informativeness(self.zipf10[id]);
+                (
+                    self.weights[id] / informativeness * informativeness.max(floor),
+                    true,
+                )
+            }
             (Some(id), _) => (self.weights[id as usize], true),
             (None, TermKind::Question) => (QUESTION_KIND_WEIGHT, false),
-            (None, TermKind::Word) => (self.unknown_weight, false),
+            (None, TermKind::Word) => (self.unknown_weight * rarity(term.zipf10).max(floor), false),
         }
     }
 
@@ -336,7 +409,6 @@ impl Index {
         let mut question_weight = 0.0f32;
         let mut word_weight = 0.0f32;
         let mut known_word_weight = 0.0f32;
-        let mut known_weight = 0.0f32;
         let mut has_words = false;
         let mut asked: u64 = 0;
         let mut asks_kind = false;
@@ -363,14 +435,8 @@ impl Index {
                 }
             }
             let Some(id) = id else { continue };
-            known_weight += weight;
             known_ids.push(id);
-            let credited_weight = weight
-                * if term.corrected {
-                    CORRECTED_CREDIT
-                } else {
-                    1.0
-                };
+            let credited_weight = weight * credit_of(term.reading);
             if let Some(&bit) = self.kind_bits.get(&id) {
                 asked_kinds.push((bit, credited_weight));
                 continue;
@@ -484,21 +550,133 @@ impl Index {
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Scores {
             ranked,
-            knows_a_word: known_word_weight > 0.0,
             known_share: if word_weight > 0.0 {
                 known_word_weight / word_weight
             } else {
                 0.0
             },
-            known_weight,
             has_words,
         }
+    }
+
+    /// What the question's terms say about one entry, for deciding whether to answer
+    /// with it (see [`Reading`](super::decision::Reading)).
+    pub fn reading_of(&self, terms: &[Term], entry: usize) -> super::decision::TermsRead {
+        let mut read = super::decision::TermsRead::default();
+        let entry = entry as u32;
+        for term in terms {
+            let (weight, known) = self.weight(term);
+            let weight = weight * credit_of(term.reading);
+            if term.kind == TermKind::Question {
+                read.asks_kind = true;
+                let bit = self.lookup(term).and_then(|id| self.kind_bits.get(&id));
+                if bit.is_some_and(|&bit| self.entries[entry as usize].kinds & bit != 0) {
+                    read.kind_matched = true;
+                }
+                continue;
+            }
+            read.words += 1;
+            read.weight += weight;
+            if term.focus {
+                read.focus_missed = true;
+            }
+            if !known {
+                read.unknown += weight;
+                read.stray_rarity = read.stray_rarity.max(rarity(term.zipf10));
+                continue;
+            }
+            let id = self.lookup(term).expect("a known term has an id");
+            read.names_entity |= self.entity_terms.contains(&id);
+            let postings = &self.bag_postings[id as usize];
+            let found = postings
+                .binary_search_by(|p| (p & !IN_PHRASINGS).cmp(&entry))
+                .ok()
+                .map(|i| postings[i] & IN_PHRASINGS != 0);
+            match found {
+                Some(in_phrasings) => {
+                    if term.focus {
+                        read.focus_missed = false;
+                    }
+                    read.explained += weight;
+                    if in_phrasings {
+                        read.phrased += weight;
+                    }
+                    if informativeness(self.zipf10[id as usize]) >= ANCHOR_INFORMATIVENESS {
+                        read.anchors += weight;
+                    }
+                }
+                None => read.stray_known += weight,
+            }
+        }
+        read
+    }
+
+    /// Whether phrasing `position` of `entry` asks a yes/no question and has every word
+    /// of the question that carries weight: the question asks what it asks, and its
+    /// entry's yes or no answers it ("did amazon sue?" reads as "did aws sue", "did
+    /// amazon win the lawsuit?" does not).
+    pub fn reads_as_yes_no(&self, terms: &[Term], entry: usize, position: usize) -> bool {
+        let (first, _) = self.entries[entry].phrasings;
+        let at = first as usize + position;
+        let (start, end) = self.phrasings[at].terms;
+        let own = &self.phrasing_terms[start as usize..end as usize];
+        self.yes_no[at]
+            && terms
+                .iter()
+                .filter(|t| t.kind == TermKind::Word && self.weight(t).0 >= YES_NO_STRAY_WEIGHT)
+                .all(|t| self.lookup(t).is_some_and(|id| own.contains(&id)))
     }
 
     /// How many phrasings are indexed.
     pub fn phrasing_count(&self) -> usize {
         self.phrasings.len()
     }
+}
+
+/// The sentence (or sentences) of `article` around `excerpt`, or the excerpt itself when
+/// the article does not have it.
+fn sentence_around<'a>(article: &'a str, excerpt: &'a str) -> &'a str {
+    let Some(start) = article.find(excerpt) else {
+        return excerpt;
+    };
+    let end = start + excerpt.len();
+    let is_break = |c: char| matches!(c, '.' | '?' | '!' | '\n');
+    let from = article[..start].rfind(is_break).map_or(0, |i| i + 1);
+    let to = article[end..]
+        .find(is_break)
+        .map_or(article.len(), |i| end + i);
+    &article[from..to]
+}
+
+/// How much of a term's weight a match of it is worth, by how sure its reading is.
+pub(crate) fn credit_of(reading: Reading) -> f32 {
+    match reading {
+        Reading::Typed => 1.0,
+        Reading::Corrected => CORRECTED_CREDIT,
+        Reading::Related(distance10) => RELATED_CREDIT * 10.0 / f32::from(distance10.max(10)),
+    }
+}
+
+/// How much of its weight in the data a known word keeps, by how common it is in general
+/// English: a word as common as "year" or "need" says less about what a question asks
+/// than one as rare as "nearline", however rare both are in the data.
+fn informativeness(zipf10: Option<u8>) -> f32 {
+    let Some(zipf10) = zipf10 else { return 1.0 };
+    let zipf = f32::from(zipf10) / 10.0;
+    let rarity =
+        ((KNOWN_COMMON_ZIPF - zipf) / (KNOWN_COMMON_ZIPF - KNOWN_RARE_ZIPF)).clamp(0.0, 1.0);
+    KNOWN_FLOOR + (1.0 - KNOWN_FLOOR) * rarity
+}
+
+/// The share of the full unknown-word weight an unknown word carries, by how common it
+/// is in general English (ten times its Zipf frequency); a token that is no word (a
+/// number) weighs fully.
+fn rarity(zipf10: Option<u8>) -> f32 {
+    let Some(zipf10) = zipf10 else { return 1.0 };
+    let zipf = f32::from(zipf10) / 10.0;
+    let rarity =
+        ((UNKNOWN_COMMON_ZIPF - zipf) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)).clamp(0.0, 1.0);
+    rarity.max(UNKNOWN_FLOOR)
 }
 
 /// The bit of a bag posting that says the term is in one of the entry's phrasings (the

@@ -5,16 +5,20 @@
 //! [`Thresholds`]: a clear winner is an answer; several close ones are "did you mean";
 //! nothing good enough is no answer, off the story or not covered by the article.
 
+mod decision;
 mod index;
 mod outcome;
 mod thresholds;
 
 use std::sync::Arc;
 
+use decision::MARGIN_CAP;
+pub use decision::{Evidence, TermsRead, FEATURES};
 pub use outcome::{Answer, Candidate, NoAnswer, Outcome, Reason};
 pub use thresholds::Thresholds;
 
 use crate::kb::KnowledgeBase;
+use crate::Term;
 use index::{Index, Needed, Scores};
 
 /// A conversation's memory of what was last answered.
@@ -44,6 +48,8 @@ pub struct Explanation {
     pub terms: Vec<ExplainedTerm>,
     /// (entry id, score, best-matching phrasing), best first.
     pub top: Vec<(String, f32, String)>,
+    /// The evidence for answering with the best entry, when there is one.
+    pub evidence: Option<Evidence>,
 }
 
 /// One term of an explained question.
@@ -65,16 +71,26 @@ impl std::fmt::Display for Explanation {
                 crate::TermKind::Word => "",
                 crate::TermKind::Question => "?",
             };
-            let flags = match (t.known, t.term.corrected) {
-                (false, _) => " unknown",
-                (true, true) => " corrected",
-                (true, false) => "",
+            let flags = match (t.known, t.term.reading) {
+                (false, _) => " unknown".to_string(),
+                (true, crate::Reading::Corrected) => " corrected".to_string(),
+                (true, crate::Reading::Related(d)) => {
+                    format!(" related({:.1})", f32::from(d) / 10.0)
+                }
+                (true, crate::Reading::Typed) => String::new(),
             };
             write!(f, " {kind}{}={:.2}{flags}", t.term.key, t.weight)?;
         }
         writeln!(f)?;
         for (id, score, phrasing) in &self.top {
             writeln!(f, "  {score:.3} {id}: {phrasing}")?;
+        }
+        if let Some(evidence) = &self.evidence {
+            write!(f, "decision: confidence {:.3} from", evidence.confidence())?;
+            for (name, value) in FEATURES.iter().zip(evidence.features()) {
+                write!(f, " {name}={value:.2}")?;
+            }
+            writeln!(f)?;
         }
         Ok(())
     }
@@ -83,13 +99,28 @@ impl std::fmt::Display for Explanation {
 /// A question that is mostly words the data knows, with no good match, is "on the story
 /// but not covered"; below this share of known word weight it is "off the story".
 pub const NOT_COVERED_SHARE: f32 = 0.5;
-/// A question whose known terms weigh less than this (a lone frequent word: "microsoft?",
-/// "what was microsoft told?", "what does it mean?") is too vague to answer outright,
-/// unless it is one of the data's phrasings word for word ("what is jedi?"): it gets "did
-/// you mean" at best.
-pub const MIN_ANSWER_EVIDENCE: f32 = 2.0;
-/// A score this high means the question reads exactly as one of the phrasings.
-pub const EXACT_MATCH: f32 = 0.999;
+/// A question that names one of the story's entities gets "did you mean" rather than a
+/// decline when its best match scores at least this, however unsure the decision is.
+pub const ENTITY_SUGGEST_SCORE: f32 = 0.3;
+
+/// A question as the engine reads it.
+#[derive(Debug, Clone)]
+struct Question {
+    terms: Vec<Term>,
+    /// Whether it asks a yes/no question.
+    yes_no: bool,
+}
+
+/// What the engine decided about the best-ranked entry.
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    entry: usize,
+    confidence: f32,
+    evidence: Evidence,
+    /// Sure enough, and clear of close rivals: answer with it (or, for a gap, decline
+    /// with what it says the article leaves out).
+    answers: bool,
+}
 /// How many near misses a [`NoAnswer`] keeps for the curators' log.
 pub const NEAR_MISSES: usize = 3;
 
@@ -105,7 +136,12 @@ impl Engine {
     /// Indexes `kb` (see [`KnowledgeBase::load`]).
     pub fn new(kb: impl Into<Arc<KnowledgeBase>>, thresholds: Thresholds) -> Engine {
         let kb = kb.into();
-        let index = Index::build(kb.analyzer(), kb.entries(), kb.phrasing_terms());
+        let index = Index::build(
+            kb.analyzer(),
+            kb.article(),
+            kb.entries(),
+            kb.phrasing_terms(),
+        );
         Engine {
             kb,
             index,
@@ -153,63 +189,115 @@ impl Engine {
     /// assert!(matches!(engine.ask("what's the weather in paris?"), Outcome::NoAnswer(_)));
     /// ```
     pub fn ask(&self, question: &str) -> Outcome {
-        let terms = self.kb.analyzer().analyze(question);
-        let t = &self.thresholds;
-        // Most questions are answered, and an answer needs only the best entry and those
-        // within the margin of it: score that much first ...
-        let answer_needs = Needed {
-            top: 1,
-            covered: 0,
-            window: Some(t.margin),
+        let analyzer = self.kb.analyzer();
+        let read = Question {
+            terms: analyzer.analyze(question),
+            yes_no: analyzer.is_yes_no(question),
         };
-        if let Some(answer) = self.answer(&self.index.score(&terms, answer_needs)) {
-            return Outcome::Answer(answer);
+        self.ask_read(&read)
+    }
+
+    /// [`ask`](Self::ask) for a question already read.
+    fn ask_read(&self, question: &Question) -> Outcome {
+        let terms = &question.terms[..];
+        let t = &self.thresholds;
+        // Most questions are answered, and an answer needs only the best entries within
+        // the reach of the margin the decision weighs: score that much first ...
+        let reach = MARGIN_CAP.max(t.margin);
+        let answer_needs = Needed {
+            top: 2,
+            covered: 0,
+            window: Some(reach),
+        };
+        let scores = self.index.score(terms, answer_needs);
+        if let Some(decision) = self.decide(terms, &scores) {
+            if let Some(answer) = self.answer_with(question, &scores, decision) {
+                return Outcome::Answer(answer);
+            }
         }
-        // ... and what the other outcomes read only when it is not: the runner-up, the
-        // "did you mean" window under the best, and the first covered entries (near
-        // misses, suggestions).
+        // ... and what the other outcomes read only when it is not: the "did you mean"
+        // window under the best, and the first covered entries (near misses, suggestions).
         let needed = Needed {
             top: 2,
             covered: NEAR_MISSES.max(t.max_suggestions),
-            window: Some(t.margin.max(t.suggest_window)),
+            window: Some(reach.max(t.suggest_window)),
         };
-        self.outcome(&self.index.score(&terms, needed))
+        self.outcome(question, &self.index.score(terms, needed))
     }
 
-    /// Whether the best of `scores`, `entry` with `score`, is good and clear enough to
-    /// answer with (if the article covers it).
-    fn answers(&self, scores: &Scores, entry: usize, score: f32) -> bool {
+    /// The evidence for the best of `scores` and how sure it makes the engine, and
+    /// whether that is enough to answer with it (or to decline with it, for a gap).
+    fn decide(&self, terms: &[Term], scores: &Scores) -> Option<Decision> {
         let t = &self.thresholds;
-        let runner_up = scores.ranked.get(1).map_or(0.0, |&(_, s, _)| s);
-        let clear_winner = score - runner_up >= t.margin
-            || scores
-                .ranked
-                .iter()
-                .skip(1)
-                .take_while(|&&(_, s, _)| score - s < t.margin)
-                .all(|&(other, _, _)| self.kin(entry, other));
-        (scores.known_weight >= MIN_ANSWER_EVIDENCE || score >= EXACT_MATCH)
-            && score >= t.answer
-            && clear_winner
+        let evidence = self.evidence(terms, scores)?;
+        let confidence = evidence.confidence();
+        let (entry, score, _) = scores.ranked[0];
+        let clear_winner = scores
+            .ranked
+            .iter()
+            .skip(1)
+            .take_while(|&&(_, s, _)| score - s < t.margin)
+            .all(|&(other, _, _)| self.kin(entry, other));
+        Some(Decision {
+            entry,
+            confidence,
+            evidence,
+            answers: confidence >= t.answer && clear_winner,
+        })
     }
 
-    /// The answer, if `scores` has one the article covers.
-    fn answer(&self, scores: &Scores) -> Option<Answer> {
-        let &(entry, score, _) = scores.ranked.first()?;
-        if !self.answers(scores, entry, score) {
+    /// The answer of a decision to answer, if its entry is covered by the article.
+    fn answer_with(
+        &self,
+        question: &Question,
+        scores: &Scores,
+        decision: Decision,
+    ) -> Option<Answer> {
+        if !decision.answers {
             return None;
         }
+        let (entry, score, position) = scores.ranked[0];
         // `answer_entry` is `None` for a gap.
-        let answer = self.answer_entry(&self.kb.entries()[entry].id)?;
-        Some(Answer { score, ..answer })
+        let answer = self.answer_entry(&self.kb.entries()[decision.entry].id)?;
+        // "Yes. ..." only for a yes/no question that reads as one of the entry's own
+        // yes/no phrasings: the form says yes or no to what those ask.
+        let text = match &answer.entry.yes_no {
+            Some(yes_no)
+                if question.yes_no
+                    && self.index.reads_as_yes_no(&question.terms, entry, position) =>
+            {
+                yes_no.clone()
+            }
+            _ => answer.text.clone(),
+        };
+        Some(Answer {
+            score,
+            confidence: decision.confidence,
+            text,
+            ..answer
+        })
     }
 
     /// The outcome of a question scored with at least the ranks [`Engine::ask`] names.
-    fn outcome(&self, scores: &Scores) -> Outcome {
+    fn outcome(&self, question: &Question, scores: &Scores) -> Outcome {
         let t = &self.thresholds;
+        let terms = &question.terms[..];
         let candidate = |&(entry, score, _): &(usize, f32, usize)| Candidate {
             entry: self.kb.entries()[entry].clone(),
             score,
+        };
+        let no_answer = |reason, gap| {
+            Outcome::NoAnswer(NoAnswer {
+                reason,
+                candidates: scores
+                    .ranked
+                    .iter()
+                    .filter(|&&(e, _, _)| self.kb.entries()[e].covered)
+                    .take(NEAR_MISSES)
+                    .map(candidate)
+                    .collect(),
+                gap,
+            })
         };
         if !scores.has_words {
             return Outcome::NoAnswer(NoAnswer {
@@ -218,59 +306,48 @@ impl Engine {
                 gap: None,
             });
         }
-        let covered = |&&(entry, _, _): &&(usize, f32, usize)| self.kb.entries()[entry].covered;
-        let near_misses = || {
-            scores
-                .ranked
-                .iter()
-                .filter(covered)
-                .take(NEAR_MISSES)
-                .map(candidate)
-                .collect()
+        let Some(decision) = self.decide(terms, scores) else {
+            return no_answer(self.unmatched_reason(scores, None), None);
         };
-        match scores.ranked.first().copied() {
-            Some((entry, score, _)) if self.answers(scores, entry, score) => {
-                // `answer_entry` is `None` for a gap.
-                match self.answer_entry(&self.kb.entries()[entry].id) {
-                    Some(answer) => Outcome::Answer(Answer { score, ..answer }),
-                    None => Outcome::NoAnswer(NoAnswer {
-                        reason: Reason::NotCovered,
-                        candidates: near_misses(),
-                        gap: Some(self.kb.entries()[entry].clone()),
-                    }),
-                }
-            }
-            Some((entry, score, _)) if scores.knows_a_word && score >= t.suggest => {
-                let floor = t.suggest.max(score - t.suggest_window);
-                let choices: Vec<Candidate> = scores
-                    .ranked
-                    .iter()
-                    .take_while(|&&(_, s, _)| s >= floor)
-                    .filter(covered)
-                    .take(t.max_suggestions)
-                    .map(candidate)
-                    .collect();
-                let top_entry = &self.kb.entries()[entry];
-                if choices.is_empty() || !top_entry.covered {
-                    // The best match is a known gap: say so rather than offer weaker guesses.
-                    Outcome::NoAnswer(NoAnswer {
-                        reason: Reason::NotCovered,
-                        candidates: near_misses(),
-                        gap: (!top_entry.covered).then(|| top_entry.clone()),
-                    })
-                } else {
-                    Outcome::Suggestions(choices)
-                }
-            }
-            _ => Outcome::NoAnswer(NoAnswer {
-                reason: if scores.known_share >= NOT_COVERED_SHARE {
-                    Reason::NotCovered
-                } else {
-                    Reason::OffTopic
-                },
-                candidates: near_misses(),
-                gap: None,
-            }),
+        let top = &self.kb.entries()[decision.entry];
+        if decision.answers {
+            return match self.answer_with(question, scores, decision) {
+                Some(answer) => Outcome::Answer(answer),
+                None => no_answer(Reason::NotCovered, Some(top.clone())),
+            };
+        }
+        let (_, best, _) = scores.ranked[0];
+        let names_entity = decision.evidence.terms.names_entity;
+        let suggest =
+            decision.confidence >= t.suggest || (names_entity && best >= ENTITY_SUGGEST_SCORE);
+        if !suggest {
+            return no_answer(self.unmatched_reason(scores, Some(&decision)), None);
+        }
+        if !top.covered {
+            // The best match is a known gap: say so rather than offer weaker guesses.
+            return no_answer(Reason::NotCovered, Some(top.clone()));
+        }
+        let floor = best - t.suggest_window;
+        let choices: Vec<Candidate> = scores
+            .ranked
+            .iter()
+            .take_while(|&&(_, s, _)| s >= floor)
+            .filter(|&&(e, _, _)| self.kb.entries()[e].covered)
+            .take(t.max_suggestions)
+            .map(candidate)
+            .collect();
+        Outcome::Suggestions(choices)
+    }
+
+    /// Why a question with no good match has no answer: about the story but not covered
+    /// when it names the story's entities or is mostly words of the data, else off the
+    /// story.
+    fn unmatched_reason(&self, scores: &Scores, decision: Option<&Decision>) -> Reason {
+        let names_entity = decision.is_some_and(|d| d.evidence.terms.names_entity);
+        if names_entity || scores.known_share >= NOT_COVERED_SHARE {
+            Reason::NotCovered
+        } else {
+            Reason::OffTopic
         }
     }
 
@@ -285,6 +362,7 @@ impl Engine {
         };
         let scores = self.index.score(&terms, needed);
         Explanation {
+            evidence: self.evidence(&terms, &scores),
             terms: terms
                 .iter()
                 .map(|term| {
@@ -306,6 +384,23 @@ impl Engine {
                 })
                 .collect(),
         }
+    }
+
+    /// The evidence for answering with the best of `scores` (scored with at least the
+    /// best entry and those within the margin of it).
+    fn evidence(&self, terms: &[Term], scores: &Scores) -> Option<Evidence> {
+        let &(entry, score, _) = scores.ranked.first()?;
+        let runner_up = scores
+            .ranked
+            .iter()
+            .skip(1)
+            .find(|&&(other, _, _)| !self.kin(entry, other))
+            .map_or(0.0, |&(_, s, _)| s);
+        Some(Evidence {
+            score,
+            margin: score - runner_up,
+            terms: self.index.reading_of(terms, entry),
+        })
     }
 
     /// Whether two entries are close kin: one lists the other as related, or they rest on
@@ -337,6 +432,7 @@ impl Engine {
             text: entry.answer.clone(),
             entry,
             score: 1.0,
+            confidence: 1.0,
             related,
         })
     }
@@ -426,8 +522,12 @@ mod tests {
         let (mut answers, mut others) = (0, 0);
         for engine in [engine(), large_engine()] {
             for question in questions(&engine) {
-                let terms = engine.kb().analyzer().analyze(&question);
-                let full = engine.outcome(&engine.index.score(&terms, Needed::EVERY));
+                let analyzer = engine.kb().analyzer();
+                let read = Question {
+                    terms: analyzer.analyze(&question),
+                    yes_no: analyzer.is_yes_no(&question),
+                };
+                let full = engine.outcome(&read, &engine.index.score(&read.terms, Needed::EVERY));
                 let outcome = engine.ask(&question);
                 assert_eq!(outcome, full, "{question}");
                 match outcome {
@@ -478,5 +578,67 @@ mod tests {
                 assert_eq!(ranked, ids(covered), "{question}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use crate::{Outcome, Reading};
+
+    fn answer_id(question: &str) -> Option<String> {
+        crate::fixture::engine()
+            .ask(question)
+            .answer_id()
+            .map(str::to_string)
+    }
+
+    #[test]
+    fn a_word_the_data_does_not_use_is_read_as_its_nearest_word() {
+        let explanation = crate::fixture::engine().explain("which tribunal heard the case", 3);
+        let court = explanation
+            .terms
+            .iter()
+            .find(|t| &*t.term.key == "court")
+            .expect("tribunal reads as court");
+        assert!(matches!(court.term.reading, Reading::Related(10)));
+    }
+
+    #[test]
+    fn an_unknown_word_weighs_by_how_rare_it_is_in_english() {
+        let engine = crate::fixture::engine();
+        let weight = |question: &str, word: &str| {
+            engine
+                .explain(question, 1)
+                .terms
+                .into_iter()
+                .find(|t| &*t.term.key == word)
+                .map(|t| t.weight)
+                .unwrap()
+        };
+        let common = weight("someone asked about the bridge", "someon");
+        let everyday = weight("the lady asked about the bridge", "ladi");
+        let rare = weight("photosynthesis of the bridge", "photosynthesi");
+        assert!(
+            common < everyday && everyday < rare,
+            "{common} {everyday} {rare}"
+        );
+        // What the question asks about counts however common a word it is.
+        let asked = weight("how lady is the bridge", "ladi");
+        assert!(asked > everyday, "{asked} {everyday}");
+    }
+
+    #[test]
+    fn only_a_yes_no_question_gets_the_yes_no_form() {
+        let engine = crate::fixture::engine();
+        let text = |question: &str| match engine.ask(question) {
+            Outcome::Answer(answer) => answer.text,
+            other => panic!("{question}: {other:?}"),
+        };
+        assert!(text("did harbor works sue?").starts_with("Yes."));
+        assert!(!text("which company filed the lawsuit").starts_with("Yes"));
+        assert_eq!(
+            answer_id("did harbor works sue?").as_deref(),
+            Some("lawsuit")
+        );
     }
 }

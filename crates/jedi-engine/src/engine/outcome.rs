@@ -25,6 +25,9 @@ pub struct Answer {
     pub text: String,
     /// How well it matched, from 0 to 1.
     pub score: f32,
+    /// How sure the engine is that it answers the question, from 0 to 1 (1 for an entry
+    /// chosen by id).
+    pub confidence: f32,
     /// The entries the data lists as worth asking next.
     pub related: Vec<Arc<Entry>>,
 }

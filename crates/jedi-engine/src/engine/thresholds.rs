@@ -2,18 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-/// When a match is good enough to answer, to suggest, or neither. Scores run from 0 (no
-/// word in common) to 1 (the question is one of the entry's phrasings, word for word).
+/// When a match is good enough to answer, to suggest, or neither. `answer` and `suggest`
+/// apply to the engine's confidence that the best match answers the question (0 to 1,
+/// see the decision in `docs/matching.md`); `margin` and `suggest_window` to match scores,
+/// which run from 0 (no word in common) to 1 (the question is one of the entry's
+/// phrasings, word for word).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
-    /// The best entry answers when its score is at least this ...
+    /// The best entry answers when the confidence in it is at least this ...
     pub answer: f32,
     /// ... and beats the runner-up by at least this much; otherwise the close ones are
     /// offered as "did you mean".
     pub margin: f32,
-    /// Entries scoring at least this are offered as "did you mean" when there is no clear
-    /// answer; below it, the question is declined.
+    /// When there is no clear answer but the confidence is at least this, the entries
+    /// scoring close to the best are offered as "did you mean"; below it, the question is
+    /// declined.
     pub suggest: f32,
     /// "Did you mean" lists entries within this distance of the best score.
     pub suggest_window: f32,
@@ -22,7 +26,7 @@ pub struct Thresholds {
 }
 
 /// Default for [`Thresholds::answer`].
-pub const ANSWER: f32 = 0.55;
+pub const ANSWER: f32 = 0.75;
 /// Default for [`Thresholds::margin`].
 pub const MARGIN: f32 = 0.04;
 /// Default for [`Thresholds::suggest`].

@@ -11,6 +11,9 @@ pub struct Entry {
     pub questions: Vec<String>,
     /// One to three sentences.
     pub answer: String,
+    /// The answer as it reads to a yes/no question like the entry's own yes/no phrasings
+    /// ("Yes. AWS later sued ..."), when the data gives one.
+    pub yes_no: Option<String>,
     /// Verbatim excerpts of the article the answer rests on.
     pub sources: Vec<String>,
     /// Ids of entries worth asking next.

@@ -12,10 +12,15 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::budgets::TextBudgets;
-use super::files::{DataFiles, ARTICLE, COMMON_WORDS, QA, QUOTES, SOURCE, TIMELINE, VOCABULARY};
+use super::files::{
+    DataFiles, ARTICLE, COMMON_WORDS, QA, QUOTES, RELATED_WORDS, SOURCE, TIMELINE, VOCABULARY,
+    WORD_FREQUENCY,
+};
 use super::model::{Entry, Event, Quote, QuoteKind, Source};
 use super::problem::{Problem, SourceFile};
-use crate::text::{clean, tokenize, Analyzer, Lexicon, Term, TermKind, WordList, Words};
+use crate::text::{
+    clean, tokenize, Analyzer, English, KeyedLines, Lexicon, Term, TermKind, WordList, Words,
+};
 
 type Text = Spanned<String>;
 type List = Spanned<Vec<Text>>;
@@ -48,6 +53,14 @@ struct RawVocabulary {
     contrasts: Vec<Spanned<Vec<Text>>>,
     #[serde(default)]
     relative_pronouns: Vec<Text>,
+    #[serde(default)]
+    focus_markers: Vec<Text>,
+    #[serde(default)]
+    entities: BTreeMap<String, Text>,
+    #[serde(default)]
+    pronouns: BTreeMap<String, Vec<Text>>,
+    #[serde(default)]
+    yes_no_starts: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +76,8 @@ struct RawEntry {
     id: Text,
     questions: List,
     answer: Text,
+    #[serde(default)]
+    yes_no: Option<Text>,
     sources: List,
     #[serde(default)]
     related: Vec<Text>,
@@ -167,8 +182,12 @@ pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, V
         .flat_map(|e| e.questions.get_ref())
         .map(|q| q.get_ref().as_str())
         .collect();
-    let (analyzer, corpus_words) =
-        Analyzer::with_corpus(&lexicon, &corpus, WordList::parse(file(COMMON_WORDS).text));
+    let english = English {
+        common_words: WordList::parse(file(COMMON_WORDS).text),
+        frequency: KeyedLines::parse(file(WORD_FREQUENCY).text),
+        related: KeyedLines::parse(file(RELATED_WORDS).text),
+    };
+    let (analyzer, corpus_words) = Analyzer::with_corpus(&lexicon, &corpus, english);
     for (group, keys) in lexicon.contrasts.iter().zip(analyzer.contrasts()) {
         if keys.len() != group.len() || group.iter().any(|w| analyzer.analyze(w).len() != 1) {
             problems.push(file(VOCABULARY).whole(format!(
@@ -193,6 +212,15 @@ pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, V
         }),
         _ => Err(problems),
     }
+}
+
+/// Whether `text` opens with a bare "yes" or "no" ("Yes.", "No, ...").
+fn starts_with_yes_or_no(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    first.eq_ignore_ascii_case("yes") || first.eq_ignore_ascii_case("no")
 }
 
 /// Parses one TOML file; a syntax or type error becomes a problem with line and column.
@@ -322,6 +350,33 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
         .into_iter()
         .map(Spanned::into_inner)
         .collect();
+    lexicon.focus_markers = raw
+        .focus_markers
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    lexicon.yes_no_starts = raw
+        .yes_no_starts
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    for (class, words) in raw.pronouns {
+        lexicon
+            .pronouns
+            .insert(class, words.into_iter().map(Spanned::into_inner).collect());
+    }
+    for (word, class) in raw.entities {
+        if !lexicon.pronouns.contains_key(class.get_ref()) {
+            problems.push(file.at(
+                &class.span(),
+                format!(
+                    "entity \"{word}\": \"{}\" is not a pronoun class of [pronouns]",
+                    class.get_ref()
+                ),
+            ));
+        }
+        lexicon.entities.insert(word, class.into_inner());
+    }
     lexicon.contrasts = raw
         .contrasts
         .into_iter()
@@ -602,11 +657,22 @@ impl Checker<'_> {
                 entry_terms.push(terms);
             }
             let answer = self.text(file, "answer", &raw.answer, self.budgets.answer, problems);
+            if starts_with_yes_or_no(&answer) {
+                problems.push(file.at(
+                    &raw.answer.span(),
+                    format!("entry \"{id}\": the answer starts with yes or no; put that form in yes_no (it is shown only for yes/no questions) and start the answer with the fact"),
+                ));
+            }
+            let yes_no = raw
+                .yes_no
+                .as_ref()
+                .map(|text| self.text(file, "yes_no", text, self.budgets.answer, problems));
             let sources = self.excerpts(file, "source", &raw.sources, problems);
             entries.push(Entry {
                 id,
                 questions,
                 answer,
+                yes_no,
                 sources,
                 related: raw.related.iter().map(|r| r.get_ref().clone()).collect(),
                 covered: raw.covered,

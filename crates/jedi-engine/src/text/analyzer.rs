@@ -11,7 +11,27 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
 use super::clean::{is_plain, tokenize_each};
+use super::table::KeyedLines;
 use super::{clean, tokenize, Speller, WordList};
+
+/// A word this common in general English (ten times its Zipf frequency: "lady" is 50) is
+/// taken as meant, never "corrected" into a word of the data.
+pub const COMMON_ZIPF10: u8 = 45;
+
+/// A question phrase or focus marker looks this many words ahead for what it asks about
+/// ("what *day*", "what exact *day*").
+const FOCUS_WINDOW: usize = 2;
+
+/// What the analyser knows of English beyond the data: each read on first need.
+#[derive(Debug, Clone, Default)]
+pub struct English {
+    /// Real words never "corrected" into words of the data (`english-words.txt`).
+    pub common_words: WordList,
+    /// How common words are (`word-frequency.txt`).
+    pub frequency: KeyedLines,
+    /// The data's nearest word to English words it does not use (`related-words.txt`).
+    pub related: KeyedLines,
+}
 
 /// The vocabulary a knowledge base gives its analyser (the data's `vocabulary.toml`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -32,6 +52,18 @@ pub struct Lexicon {
     /// Question words that, right after a noun, start a relative clause rather than ask
     /// ("the judge who halted it"): there they ask nothing.
     pub relative_pronouns: Vec<String>,
+    /// Words after which the next word is what a question asks about ("how old", "what
+    /// day"), as a question phrase's next word is.
+    pub focus_markers: Vec<String>,
+    /// The story's people, organisations and things, each with the pronoun class that
+    /// refers to it ("judge" -> "she", "microsoft" -> "it"): a question naming one is
+    /// about the story, and a follow-up's pronoun finds its entity by the class.
+    pub entities: BTreeMap<String, String>,
+    /// Pronoun class -> the pronouns of it ("she" -> she, her, hers).
+    pub pronouns: BTreeMap<String, Vec<String>>,
+    /// Words and phrases that, opening a clause, make it a yes/no question ("did",
+    /// "is", "true or false").
+    pub yes_no_starts: Vec<String>,
 }
 
 /// What a term of an analysed question is.
@@ -43,6 +75,18 @@ pub enum TermKind {
     Question,
 }
 
+/// How sure the analyser is that a term is what the person meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reading {
+    /// A word of the data, read as typed (the surest).
+    Typed,
+    /// A misspelt word, corrected to a word of the data.
+    Corrected,
+    /// An English word the data never uses, read as the data's nearest word in the lexical
+    /// database (`related-words.txt`), this far from it (tenths: 10 a synonym).
+    Related(u8),
+}
+
 /// One term of an analysed question or phrasing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
@@ -51,8 +95,22 @@ pub struct Term {
     pub key: Arc<str>,
     /// Whether it is a word or a question kind.
     pub kind: TermKind,
+    /// How it was read.
+    pub reading: Reading,
+    /// How common the word is in general English, as ten times its Zipf frequency
+    /// (`word-frequency.txt`; 0 when not listed, rarer than every listed word). `None`
+    /// for what is not a listed word: a number, a question kind, a phrase.
+    pub zipf10: Option<u8>,
+    /// Whether it is what the question asks about: the word right after a question
+    /// phrase or a focus marker ("how *old* is the judge", "what *day*").
+    pub focus: bool,
+}
+
+impl Term {
     /// Whether it comes from a misspelt word that was corrected.
-    pub corrected: bool,
+    pub fn corrected(&self) -> bool {
+        self.reading == Reading::Corrected
+    }
 }
 
 /// A phrase of the lexicon, stemmed, and the term it stands for.
@@ -71,7 +129,8 @@ struct Phrase {
 struct Token<'a> {
     surface: &'a str,
     stem: Arc<str>,
-    corrected: bool,
+    reading: Reading,
+    zipf10: Option<u8>,
     /// First word of a clause (see [`tokenize_marked`](crate::text::tokenize_marked)).
     starts_clause: bool,
     /// A stop word, or its stem is one's.
@@ -118,6 +177,8 @@ struct Known {
     stem: Arc<str>,
     stop: bool,
     phrases: Option<u32>,
+    /// Ten times its Zipf frequency in general English (0 when not listed).
+    zipf10: u8,
 }
 
 /// The words of a text, split and expanded (see [`Analyzer::with_corpus`]): kept as the
@@ -198,9 +259,21 @@ pub struct Analyzer {
     speller: std::sync::OnceLock<Speller>,
     /// Real words that are never "corrected" into vocabulary words.
     common_words: WordList,
+    /// How common English words are (`word-frequency.txt`).
+    frequency: KeyedLines,
+    /// For English words the data does not use, the data's nearest word
+    /// (`related-words.txt`).
+    related: KeyedLines,
     /// The contrast groups, as term keys.
     contrasts: Vec<Vec<Arc<str>>>,
     relative_pronouns: HashSet<String>,
+    focus_markers: HashSet<String>,
+    /// (term key, pronoun class) of each entity.
+    entities: Vec<(Arc<str>, Arc<str>)>,
+    /// Pronoun -> its class.
+    pronouns: HashMap<String, Arc<str>>,
+    /// The words of each yes/no opening.
+    yes_no_starts: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -219,7 +292,11 @@ impl Analyzer {
     /// of `common_words`.
     #[cfg(test)]
     pub fn new<S: AsRef<str>>(lexicon: &Lexicon, corpus: &[S], common_words: WordList) -> Analyzer {
-        Analyzer::with_corpus(lexicon, corpus, common_words).0
+        let english = English {
+            common_words,
+            ..English::default()
+        };
+        Analyzer::with_corpus(lexicon, corpus, english).0
     }
 
     /// Like [`new`](Self::new), and also returns the words of each corpus text, to read
@@ -227,8 +304,13 @@ impl Analyzer {
     pub fn with_corpus<S: AsRef<str>>(
         lexicon: &Lexicon,
         corpus: &[S],
-        common_words: WordList,
+        english: English,
     ) -> (Analyzer, Vec<Words>) {
+        let English {
+            common_words,
+            frequency,
+            related,
+        } = english;
         let mut analyzer = Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
             contractions: HashMap::default(),
@@ -242,8 +324,14 @@ impl Analyzer {
             spellable: Vec::new(),
             speller: std::sync::OnceLock::new(),
             common_words,
+            frequency,
+            related,
             contrasts: Vec::new(),
             relative_pronouns: HashSet::default(),
+            focus_markers: HashSet::default(),
+            entities: Vec::new(),
+            pronouns: HashMap::default(),
+            yes_no_starts: Vec::new(),
         };
         for (from, to) in &lexicon.contractions {
             let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
@@ -262,6 +350,23 @@ impl Analyzer {
         }
         for word in &lexicon.relative_pronouns {
             analyzer.relative_pronouns.extend(analyzer.words(word));
+        }
+        for word in &lexicon.focus_markers {
+            analyzer.focus_markers.extend(analyzer.words(word));
+        }
+        analyzer.yes_no_starts = lexicon
+            .yes_no_starts
+            .iter()
+            .map(|phrase| analyzer.words(phrase))
+            .filter(|words| !words.is_empty())
+            .collect();
+        for (class, words) in &lexicon.pronouns {
+            let class: Arc<str> = class.to_lowercase().into();
+            for word in words {
+                for word in analyzer.words(word) {
+                    analyzer.pronouns.insert(word, class.clone());
+                }
+            }
         }
         // The same words recur across phrases, stop words and the corpus: stem each once.
         // Sized for the usual case, a few distinct words a text: growing the tables as
@@ -355,6 +460,7 @@ impl Analyzer {
             let known = Known {
                 stop: analyzer.is_stop(word, &stem),
                 phrases: analyzer.phrases.get(&*stem).copied(),
+                zipf10: analyzer.zipf10(word),
                 stem,
             };
             analyzer.known_words.insert(word.clone(), known);
@@ -379,12 +485,45 @@ impl Analyzer {
                     .collect()
             })
             .collect();
+        analyzer.entities = lexicon
+            .entities
+            .iter()
+            .filter_map(|(word, class)| {
+                let term = analyzer.analyze(word).into_iter().next()?;
+                Some((term.key, Arc::from(class.to_lowercase())))
+            })
+            .collect();
         (analyzer, corpus_words)
     }
 
     /// The contrast groups of the lexicon, as term keys.
     pub fn contrasts(&self) -> &[Vec<Arc<str>>] {
         &self.contrasts
+    }
+
+    /// The entities of the lexicon, as term keys, each with its pronoun class.
+    pub fn entities(&self) -> &[(Arc<str>, Arc<str>)] {
+        &self.entities
+    }
+
+    /// Whether `text` asks a yes/no question: one of its clauses opens with a yes/no
+    /// opening ("did amazon win?", "ok so, is it true that ...", "true or false: ...").
+    pub fn is_yes_no(&self, text: &str) -> bool {
+        let words = self.marked_words(text);
+        let words: Vec<(&str, bool)> = words.iter().collect();
+        (0..words.len()).any(|i| {
+            words[i].1
+                && self.yes_no_starts.iter().any(|start| {
+                    start.len() <= words.len() - i
+                        && start.iter().zip(&words[i..]).all(|(a, (b, _))| a == b)
+                })
+        })
+    }
+
+    /// The pronoun class of `word` (a pronoun as typed), if it is one.
+    #[allow(dead_code)]
+    pub fn pronoun_class(&self, word: &str) -> Option<&Arc<str>> {
+        self.pronouns.get(word)
     }
 
     /// The words of `text`: cleaned, split, with contractions and shorthand expanded,
@@ -516,9 +655,15 @@ impl Analyzer {
             .iter_mut()
             .find(|t| t.kind == term.kind && (Arc::ptr_eq(&t.key, &term.key) || t.key == term.key))
         {
-            Some(seen) => seen.corrected &= term.corrected,
+            Some(seen) => {
+                seen.reading = seen.reading.min(term.reading);
+                seen.focus |= term.focus;
+            }
             None => terms.push(term),
         };
+        // Tokens left until a focus marker or question phrase stops looking for the word
+        // it asks about.
+        let mut focus_window = 0usize;
         let mut i = 0;
         while i < tokens.len() {
             if let Some(phrase) = self.phrase_at(&tokens[i..]) {
@@ -527,21 +672,39 @@ impl Analyzer {
                     i += 1 + phrase.rest.len();
                     continue;
                 }
+                let focus = phrase.kind == TermKind::Word && focus_window > 0;
                 push(Term {
                     key: phrase.key.clone(),
                     kind: phrase.kind,
-                    corrected: span.iter().any(|t| t.corrected),
+                    reading: span
+                        .iter()
+                        .map(|t| t.reading)
+                        .max()
+                        .unwrap_or(Reading::Typed),
+                    zipf10: self.frequency.get(&phrase.key).and_then(|v| v.parse().ok()),
+                    focus,
                 });
+                focus_window = match phrase.kind {
+                    TermKind::Question => FOCUS_WINDOW,
+                    TermKind::Word => 0,
+                };
                 i += 1 + phrase.rest.len();
                 continue;
             }
             let token = &tokens[i];
-            if !token.stop {
+            if self.focus_markers.contains(token.surface) {
+                focus_window = FOCUS_WINDOW;
+            } else if !token.stop {
                 push(Term {
                     key: token.stem.clone(),
                     kind: TermKind::Word,
-                    corrected: token.corrected,
+                    reading: token.reading,
+                    zipf10: token.zipf10,
+                    focus: focus_window > 0,
                 });
+                focus_window = 0;
+            } else {
+                focus_window = focus_window.saturating_sub(1);
             }
             i += 1;
         }
@@ -575,7 +738,8 @@ impl Analyzer {
             phrases: self.phrases.get(&*stem).copied(),
             stem,
             surface,
-            corrected: false,
+            reading: Reading::Typed,
+            zipf10: None,
             starts_clause,
         }
     }
@@ -584,13 +748,14 @@ impl Analyzer {
     fn known_token<'a>(
         known: &Known,
         surface: &'a str,
-        corrected: bool,
+        reading: Reading,
         starts_clause: bool,
     ) -> Token<'a> {
         Token {
             stem: known.stem.clone(),
             surface,
-            corrected,
+            reading,
+            zipf10: Some(known.zipf10),
             starts_clause,
             stop: known.stop,
             phrases: known.phrases,
@@ -603,6 +768,8 @@ impl Analyzer {
     pub fn prepare(&self) {
         self.speller();
         self.common_words.prepare();
+        self.frequency.prepare();
+        self.related.prepare();
     }
 
     fn speller(&self) -> &Speller {
@@ -624,25 +791,60 @@ impl Analyzer {
         memo: &mut Option<&mut StemMemo>,
     ) -> Token<'a> {
         if let Some(known) = self.known_words.get(word) {
-            return Analyzer::known_token(known, word, false, starts_clause);
+            return Analyzer::known_token(known, word, Reading::Typed, starts_clause);
         }
         let stem = match memo {
             Some(memo) => self.memo_stem(word, memo),
             None => Arc::from(self.stem(word)),
         };
-        let unknown = || word.chars().all(char::is_alphabetic) && !self.known_stems.contains(&stem);
-        if correct && unknown() && !self.common_words.contains(word) {
+        let alphabetic = word.chars().all(char::is_alphabetic);
+        let zipf10 = alphabetic.then(|| self.zipf10(word));
+        if !correct || !alphabetic || self.known_stems.contains(&stem) {
+            return Token {
+                zipf10,
+                ..self.unknown_token(word, stem, starts_clause)
+            };
+        }
+        let zipf10 = zipf10.unwrap_or(0);
+        if zipf10 < COMMON_ZIPF10 && !self.common_words.contains(word) {
             if let Some(fixed) = self.speller().correct(word) {
-                return match self.known_words.get(fixed) {
-                    Some(known) => Analyzer::known_token(known, fixed, true, starts_clause),
-                    None => Token {
-                        corrected: true,
-                        ..self.unknown_token(fixed, Arc::from(self.stem(fixed)), starts_clause)
-                    },
-                };
+                return self.reread(fixed, Reading::Corrected, starts_clause);
             }
         }
-        self.unknown_token(word, stem, starts_clause)
+        if let Some((target, distance)) = self.related_word(&stem) {
+            return self.reread(target, Reading::Related(distance), starts_clause);
+        }
+        Token {
+            zipf10: Some(zipf10),
+            ..self.unknown_token(word, stem, starts_clause)
+        }
+    }
+
+    /// The token of `word`, a word the data uses, read in place of what was typed.
+    fn reread<'a>(&'a self, word: &'a str, reading: Reading, starts_clause: bool) -> Token<'a> {
+        match self.known_words.get(word) {
+            Some(known) => Analyzer::known_token(known, word, reading, starts_clause),
+            None => Token {
+                reading,
+                ..self.unknown_token(word, Arc::from(self.stem(word)), starts_clause)
+            },
+        }
+    }
+
+    /// Ten times the Zipf frequency of `word` in general English; 0 when not listed.
+    fn zipf10(&self, word: &str) -> u8 {
+        self.frequency
+            .get(word)
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The data's word nearest to an unknown stem in the lexical database, and how far.
+    fn related_word(&self, stem: &str) -> Option<(&str, u8)> {
+        let rest = self.related.get(stem)?;
+        let (word, distance) = rest.split_once(' ')?;
+        let distance: f32 = distance.trim().parse().ok()?;
+        Some((word, (distance * 10.0).round().clamp(0.0, 255.0) as u8))
     }
 
     /// The longest phrase starting at `tokens[0]`; among equally long ones, one written
@@ -837,8 +1039,8 @@ mod tests {
         let a = Analyzer::new(&lexicon(), &["microsoft contract"], WordList::default());
         let terms = a.analyze("microsfot contract");
         assert_eq!(&*terms[0].key, "microsoft");
-        assert!(terms[0].corrected);
-        assert!(!terms[1].corrected);
+        assert!(terms[0].corrected());
+        assert!(!terms[1].corrected());
     }
 
     #[test]

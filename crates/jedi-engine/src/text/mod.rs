@@ -9,11 +9,13 @@
 mod analyzer;
 mod clean;
 mod speller;
+mod table;
 mod wordlist;
 
-pub(crate) use analyzer::{Analyzer, Words};
-pub use analyzer::{Lexicon, Term, TermKind};
+pub(crate) use analyzer::{Analyzer, English, Words};
+pub use analyzer::{Lexicon, Reading, Term, TermKind};
 pub use clean::clean;
 pub(crate) use clean::tokenize;
 pub(crate) use speller::Speller;
+pub(crate) use table::KeyedLines;
 pub(crate) use wordlist::WordList;

@@ -256,6 +256,23 @@ impl Default for Logging {
     }
 }
 
+/// `[conversation]`: follow-up questions.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConversationConfig {
+    /// How long after an answer a question from the same user in the same channel (or a
+    /// reply to the answer) is read as a follow-up of it.
+    pub ttl_seconds: u64,
+}
+
+impl Default for ConversationConfig {
+    fn default() -> Self {
+        ConversationConfig {
+            ttl_seconds: jedi_engine::DEFAULT_TTL.as_secs(),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -270,6 +287,8 @@ pub struct Config {
     pub engine: EngineConfig,
     /// `[logging]`
     pub logging: Logging,
+    /// `[conversation]`
+    pub conversation: ConversationConfig,
 }
 
 /// A configuration that cannot be used.

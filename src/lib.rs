@@ -28,6 +28,6 @@ pub mod discord;
 pub mod limits;
 
 pub use jedi_engine::{
-    eval, wording, Answer, Candidate, DataSource, Engine, Entry, Event, KnowledgeBase, NoAnswer,
-    Outcome, Problems, Quote, Reason, Source, Thresholds,
+    eval, wording, Answer, Candidate, Conversation, DataSource, Engine, Entry, Event,
+    KnowledgeBase, NoAnswer, Outcome, Problems, Quote, Reason, Source, Thresholds,
 };

@@ -47,6 +47,7 @@ fn ask_json_has_exactly_the_documented_keys() {
         [
             "answer",
             "answered",
+            "explanation",
             "id",
             "question",
             "reason",
@@ -261,4 +262,54 @@ fn a_closed_pipe_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn ask_json_keeps_what_text_mode_says_for_a_question_not_answered() {
+    let output = jedi_bot()
+        .args(["ask", "--json", "how many employees protested jedi?"])
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["answered"], false, "{value}");
+    assert_eq!(value["id"], Value::Null);
+    let explanation = value["explanation"].as_str().unwrap();
+    assert!(explanation.contains("doesn't say"), "{explanation}");
+}
+
+#[test]
+fn ask_on_standard_input_heads_each_answer_with_its_question() {
+    jedi_bot()
+        .args(["ask"])
+        .write_stdin("who won jedi?\nwhen was jedi awarded?\n")
+        .assert()
+        .stdout(predicate::str::contains("> who won jedi?\n"))
+        .stdout(predicate::str::contains("> when was jedi awarded?\n"));
+}
+
+#[test]
+fn eval_refuses_a_set_with_no_questions() {
+    let set = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(set.path(), "\n\n").unwrap();
+    jedi_bot()
+        .args(["eval"])
+        .arg(set.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no questions in the file"));
+}
+
+#[test]
+fn an_answer_opens_with_yes_only_for_a_yes_no_question() {
+    let answer = |question: &str| -> String {
+        let output = jedi_bot()
+            .args(["ask", "--json", question])
+            .output()
+            .unwrap();
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        value["answer"].as_str().unwrap_or_default().to_string()
+    };
+    assert!(answer("did amazon sue?").starts_with("Yes"));
+    assert!(!answer("what is the rfp").starts_with("Yes"));
+    assert!(!answer("did amazon win the lawsuit").starts_with("Yes"));
 }

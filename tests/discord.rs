@@ -30,7 +30,15 @@ async fn ready_registers_the_commands_in_the_guild() {
     names.sort();
     assert_eq!(
         names,
-        ["ask", "help", "quote", "reload", "source", "timeline"]
+        [
+            "Ask jedi-bot",
+            "ask",
+            "help",
+            "quote",
+            "reload",
+            "source",
+            "timeline"
+        ]
     );
     let ask = registration
         .body

@@ -5,10 +5,13 @@
 //! - `quality`: the engine against the question sets, with enforced floors.
 //! - `properties`: proptest; no input panics, outputs stay within Discord's limits.
 //! - `discord`: the real bot against a fake Discord on loopback.
+//! - `conversation`: follow-up questions (engine sets, `chat --json`, and the bot against
+//!   the fake Discord), and asking from anywhere (context menu, user installs).
 //! - `faults`: the bot under gateway and REST faults, load, and hostile input.
 
 mod check;
 mod cli;
+mod conversation;
 mod discord;
 mod faults;
 mod properties;

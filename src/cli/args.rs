@@ -51,6 +51,12 @@ pub enum Command {
     },
     /// Ask questions interactively, with line editing and history.
     Chat {
+        /// Scripted conversations: read one question a line from standard input (an empty
+        /// line starts a new conversation) and print one JSON object per question, with
+        /// the keys of `ask --json` and `context` (the entry id the question was read
+        /// against, or null).
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         engine: EngineArgs,
     },

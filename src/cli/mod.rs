@@ -4,7 +4,7 @@ pub mod args;
 mod chat;
 mod render;
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -30,7 +30,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
             explain,
             engine,
         } => ask(question, json, explain, &engine)?,
-        Command::Chat { engine } => chat::run(build_engine(&engine)?)?,
+        Command::Chat { json, engine } => {
+            let engine = build_engine(&engine)?;
+            if json || !io::stdin().is_terminal() {
+                chat::script(&engine, json)?
+            } else {
+                chat::run(&engine)?
+            }
+        }
         Command::Check { data } => check(data.as_deref())?,
         Command::Timeline { from, to, data } => {
             let kb = load(data.as_deref())?;
@@ -168,7 +175,7 @@ fn ask(question: Option<String>, json: bool, explain: bool, args: &EngineArgs) -
             write!(io::stderr(), "{}", engine.explain(question, 5))?;
         }
         if json {
-            serde_json::to_writer(&mut *out, &render::json(question, &outcome))?;
+            serde_json::to_writer(&mut *out, &render::json(question, &outcome, engine.kb()))?;
             writeln!(out)?;
         } else {
             write!(out, "{}", render::text(&outcome, engine.kb()))?;
@@ -179,6 +186,12 @@ fn ask(question: Option<String>, json: bool, explain: bool, args: &EngineArgs) -
     match question {
         Some(question) => answer(&question, &mut out)?,
         None => {
+            if io::stdin().is_terminal() {
+                writeln!(
+                    io::stderr(),
+                    "Type a question and press Enter (one a line); Ctrl-D ends. Or: jedi-bot ask \"QUESTION\"."
+                )?;
+            }
             let stdin = io::stdin().lock();
             let mut first = true;
             for line in stdin.split(b'\n') {
@@ -188,8 +201,12 @@ fn ask(question: Option<String>, json: bool, explain: bool, args: &EngineArgs) -
                 if question.trim().is_empty() {
                     continue;
                 }
-                if !json && !first {
-                    writeln!(out, "---")?;
+                if !json {
+                    // Each answer headed by its question, as in a transcript.
+                    if !first {
+                        writeln!(out, "---")?;
+                    }
+                    writeln!(out, "> {question}")?;
                 }
                 first = false;
                 answer(question, &mut out)?;

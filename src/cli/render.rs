@@ -16,6 +16,31 @@ pub struct JsonAnswer<'a> {
     sources: Vec<&'a str>,
     suggestions: Vec<JsonSuggestion<'a>>,
     reason: Option<&'static str>,
+    /// For a question not answered: what text mode says instead (the decline, and what
+    /// the article leaves out or the closest question it answers).
+    explanation: Option<String>,
+}
+
+/// One question of a conversation as `chat --json` prints it: the keys of `ask --json`
+/// and the entry the question was read against.
+#[derive(Debug, Serialize)]
+pub struct JsonTurn<'a> {
+    #[serde(flatten)]
+    answer: JsonAnswer<'a>,
+    context: Option<&'a str>,
+}
+
+/// The JSON form of a conversation's turn.
+pub fn json_turn<'a>(
+    question: &'a str,
+    outcome: &'a Outcome,
+    context: Option<&'a str>,
+    kb: &KnowledgeBase,
+) -> JsonTurn<'a> {
+    JsonTurn {
+        answer: json(question, outcome, kb),
+        context,
+    }
 }
 
 /// A "did you mean" choice in JSON.
@@ -26,7 +51,7 @@ pub struct JsonSuggestion<'a> {
 }
 
 /// The JSON form of an outcome.
-pub fn json<'a>(question: &'a str, outcome: &'a Outcome) -> JsonAnswer<'a> {
+pub fn json<'a>(question: &'a str, outcome: &'a Outcome, kb: &KnowledgeBase) -> JsonAnswer<'a> {
     let score = (f64::from(outcome.score()) * 1000.0).round() / 1000.0;
     match outcome {
         Outcome::Answer(answer) => JsonAnswer {
@@ -38,6 +63,7 @@ pub fn json<'a>(question: &'a str, outcome: &'a Outcome) -> JsonAnswer<'a> {
             sources: answer.entry.sources.iter().map(String::as_str).collect(),
             suggestions: Vec::new(),
             reason: None,
+            explanation: None,
         },
         Outcome::Suggestions(candidates) => JsonAnswer {
             question,
@@ -54,6 +80,7 @@ pub fn json<'a>(question: &'a str, outcome: &'a Outcome) -> JsonAnswer<'a> {
                 })
                 .collect(),
             reason: Some("ambiguous"),
+            explanation: None,
         },
         Outcome::NoAnswer(no) => JsonAnswer {
             question,
@@ -64,6 +91,7 @@ pub fn json<'a>(question: &'a str, outcome: &'a Outcome) -> JsonAnswer<'a> {
             sources: Vec::new(),
             suggestions: Vec::new(),
             reason: Some(no.reason.as_str()),
+            explanation: Some(text(outcome, kb).trim_end().to_string()),
         },
     }
 }
@@ -133,5 +161,14 @@ pub fn quote(quote: &Quote) -> String {
         quote.role,
         quote.kind.label(),
         quote.context
+    )
+}
+
+/// The article the answers come from, for `/source`.
+pub fn source(kb: &KnowledgeBase) -> String {
+    let source = kb.source();
+    format!(
+        "{}\n  {} (citing {})\n  {}\n",
+        source.title, source.outlet, source.cites, source.as_of
     )
 }

@@ -7,6 +7,7 @@ use crate::config::{Config, Replies, Triggers};
 use jedi_engine::{Engine, Outcome};
 
 use super::answers::Answers;
+use super::conversations::{Asker, Conversations};
 use super::cooldown::{Cooldown, Verdict};
 use super::send::Sender;
 use super::unanswered::UnansweredLog;
@@ -26,6 +27,10 @@ pub enum Surface {
     Slash,
     /// A "did you mean" or related-question button.
     Button,
+    /// A reply to one of the bot's answers.
+    Reply,
+    /// The "Ask jedi-bot" command on a message.
+    Message,
 }
 
 impl Surface {
@@ -38,6 +43,8 @@ impl Surface {
             Surface::Direct => "direct",
             Surface::Slash => "slash",
             Surface::Button => "button",
+            Surface::Reply => "reply",
+            Surface::Message => "message",
         }
     }
 }
@@ -60,6 +67,8 @@ pub struct App {
     pub log_user_ids: bool,
     /// Users allowed to reload besides the application owners.
     pub extra_owners: Vec<u64>,
+    /// The conversations follow-up questions continue.
+    pub conversations: Conversations,
 }
 
 impl App {
@@ -77,6 +86,7 @@ impl App {
             ),
             log_user_ids: config.logging.log_user_ids,
             extra_owners: config.discord.owners.clone(),
+            conversations: Conversations::new(Duration::from_secs(config.conversation.ttl_seconds)),
         }
     }
 
@@ -93,6 +103,31 @@ impl App {
             engine.thresholds().answer,
         );
         (engine, outcome)
+    }
+
+    /// Answers `question` from `asker` in the conversation it continues (the one behind
+    /// the bot's answer it replies to, else the asker's own), logs it like
+    /// [`ask`](Self::ask), and returns the conversation as it stands after the question:
+    /// [`keep`](Conversations::keep) it once the reply is sent.
+    pub fn ask_in(
+        &self,
+        question: &str,
+        surface: Surface,
+        asker: Asker,
+        replied_to: Option<u64>,
+    ) -> (Arc<Engine>, Outcome, jedi_engine::Conversation) {
+        let engine = self.answers.current();
+        let now = Instant::now();
+        let mut conversation = self.conversations.get(asker, replied_to, now);
+        let read = engine.ask_in_at(question, &mut conversation, now);
+        self.record(
+            question,
+            &read.outcome,
+            surface,
+            asker.1,
+            engine.thresholds().answer,
+        );
+        (engine, read.outcome, conversation)
     }
 
     /// Logs one question's outcome.

@@ -18,7 +18,15 @@ pub type Context<'a> = poise::Context<'a, Arc<App>, Error>;
 
 /// Every command, for registration.
 pub fn all() -> Vec<poise::Command<Arc<App>, Error>> {
-    vec![ask(), timeline(), quote(), source(), help(), reload()]
+    vec![
+        ask(),
+        ask_message(),
+        timeline(),
+        quote(),
+        source(),
+        help(),
+        reload(),
+    ]
 }
 
 /// Whether the bot may answer in the command's channel; if not, says so (ephemerally).
@@ -36,13 +44,44 @@ async fn channel_allowed(ctx: Context<'_>) -> Result<bool, Error> {
 }
 
 /// Ask a question about the story
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
 pub async fn ask(
     ctx: Context<'_>,
     #[description = "Your question, e.g. who won the contract?"]
     #[autocomplete = "autocomplete_question"]
     #[max_length = 500]
     question: String,
+    #[description = "Only you see the answer"] private: Option<bool>,
+) -> Result<(), Error> {
+    answer_in_interaction(ctx, &question, Surface::Slash, private.unwrap_or(false)).await
+}
+
+/// Ask jedi-bot
+#[poise::command(
+    context_menu_command = "Ask jedi-bot",
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
+pub async fn ask_message(ctx: Context<'_>, message: serenity::all::Message) -> Result<(), Error> {
+    // The same limit as /ask's: a long message is cut, not refused.
+    let question: String = message.content.chars().take(ASK_MAX_CHARS).collect();
+    answer_in_interaction(ctx, &question, Surface::Message, false).await
+}
+
+/// `/ask`'s limit on a question's length, in characters.
+const ASK_MAX_CHARS: usize = 500;
+
+/// Answers `question` asked by a command, in the asker's conversation in this channel,
+/// quoting it above the answer; ephemerally when `private`.
+async fn answer_in_interaction(
+    ctx: Context<'_>,
+    question: &str,
+    surface: Surface,
+    private: bool,
 ) -> Result<(), Error> {
     if !channel_allowed(ctx).await? {
         return Ok(());
@@ -54,7 +93,9 @@ pub async fn ask(
             .await?;
         return Ok(());
     }
-    let (engine, outcome) = app.ask(&question, Surface::Slash, user);
+    let question: String = question.chars().take(ASK_MAX_CHARS).collect();
+    let asker = (ctx.channel_id().get(), user);
+    let (engine, outcome, conversation) = app.ask_in(&question, surface, asker, None);
     let mut reply = render::outcome(
         &outcome,
         engine.kb(),
@@ -69,7 +110,9 @@ pub async fn ask(
         },
         limits::MESSAGE_CONTENT,
     ));
+    reply.ephemeral = private;
     ctx.send(reply.into_poise()).await?;
+    app.conversations.keep(asker, None, conversation);
     Ok(())
 }
 
@@ -88,7 +131,11 @@ async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> CreateAutocom
 }
 
 /// The dispute's events in order
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
 pub async fn timeline(
     ctx: Context<'_>,
     #[description = "Only events from this year on"]
@@ -111,7 +158,11 @@ pub async fn timeline(
 }
 
 /// Who said what: the article's quotes, verbatim
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
 pub async fn quote(
     ctx: Context<'_>,
     #[description = "Who said it"]
@@ -158,7 +209,11 @@ async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocomp
 }
 
 /// Where the answers come from
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
 pub async fn source(ctx: Context<'_>) -> Result<(), Error> {
     let engine = ctx.data().answers.current();
     ctx.send(render::source(engine.kb().source()).into_poise())
@@ -167,7 +222,11 @@ pub async fn source(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// What this bot does and how to ask it
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let engine = ctx.data().answers.current();
     let examples: Vec<&str> = engine
@@ -183,7 +242,13 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// Reload the Q&A data (bot owners only)
-#[poise::command(slash_command, owners_only, ephemeral)]
+#[poise::command(
+    slash_command,
+    owners_only,
+    ephemeral,
+    install_context = "Guild",
+    interaction_context = "Guild"
+)]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let answers = ctx.data().answers.clone();

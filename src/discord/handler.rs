@@ -26,6 +26,8 @@ pub enum Trigger {
     Prefix,
     /// It is a direct message.
     Direct,
+    /// It replies to one of the bot's answers.
+    Reply,
 }
 
 impl Trigger {
@@ -35,6 +37,7 @@ impl Trigger {
             Trigger::Listen => Surface::Listen,
             Trigger::Prefix => Surface::Prefix,
             Trigger::Direct => Surface::Direct,
+            Trigger::Reply => Surface::Reply,
         }
     }
 }
@@ -50,13 +53,7 @@ pub fn addressed(
     triggers: &Triggers,
 ) -> Option<(Trigger, String)> {
     let tags = [format!("<@{bot}>"), format!("<@!{bot}>")];
-    let strip = |text: &str| -> String {
-        let mut text = text.to_string();
-        for tag in &tags {
-            text = text.replace(tag.as_str(), " ");
-        }
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let strip = |text: &str| strip_mentions(text, bot);
     if is_direct {
         return triggers
             .direct_messages
@@ -86,13 +83,13 @@ pub fn addressed(
 
 /// Whether the bot should reply to `outcome` for a message that reached it by `trigger`.
 /// Mentions, the prefix and DMs always get a reply (a decline, at worst); in listen
-/// channels the bot speaks only when it has something: an answer, or "did you mean" for
-/// what looks like a question.
+/// channels and to replies to its answers (often "thanks!") the bot speaks only when it
+/// has something: an answer, or "did you mean" for what looks like a question.
 pub fn should_reply(trigger: Trigger, outcome: &Outcome, looks_like_question: bool) -> bool {
     match (trigger, outcome) {
-        (Trigger::Listen, Outcome::Answer(_)) => true,
-        (Trigger::Listen, Outcome::Suggestions(_)) => looks_like_question,
-        (Trigger::Listen, Outcome::NoAnswer(_)) => false,
+        (Trigger::Listen | Trigger::Reply, Outcome::Answer(_)) => true,
+        (Trigger::Listen | Trigger::Reply, Outcome::Suggestions(_)) => looks_like_question,
+        (Trigger::Listen | Trigger::Reply, Outcome::NoAnswer(_)) => false,
         _ => true,
     }
 }
@@ -135,18 +132,32 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
     if message.author.bot || message.webhook_id.is_some() || message.author.id == bot {
         return;
     }
-    let Some((trigger, question)) = addressed(
+    // A reply to one of the bot's answers continues that answer's conversation.
+    let replied_to = message
+        .message_reference
+        .as_ref()
+        .and_then(|r| r.message_id)
+        .map(MessageId::get)
+        .filter(|&id| app.conversations.is_answer(id));
+    let addressed = addressed(
         &message.content,
         bot.get(),
         message.guild_id.is_none(),
         message.channel_id.get(),
         &app.triggers,
-    ) else {
+    );
+    let Some((trigger, question)) = addressed.or_else(|| {
+        replied_to?;
+        app.triggers
+            .allows_channel(message.channel_id.get())
+            .then(|| (Trigger::Reply, strip_mentions(&message.content, bot.get())))
+    }) else {
         return;
     };
     let asked = Asked {
         trigger,
         question,
+        replied_to,
         channel: message.channel_id,
         message: message.id,
         guild: message.guild_id,
@@ -166,6 +177,8 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
 struct Asked {
     trigger: Trigger,
     question: String,
+    /// The bot's answer the message replies to, when it is one.
+    replied_to: Option<u64>,
     channel: ChannelId,
     message: MessageId,
     guild: Option<GuildId>,
@@ -174,7 +187,13 @@ struct Asked {
 
 /// Answers one question, within the cooldown. The caller holds a reply slot.
 async fn answer(http: &Http, asked: Asked, app: &App) {
-    let (engine, outcome) = app.ask(&asked.question, asked.trigger.surface(), asked.author);
+    let asker = (asked.channel.get(), asked.author);
+    let (engine, outcome, conversation) = app.ask_in(
+        &asked.question,
+        asked.trigger.surface(),
+        asker,
+        asked.replied_to,
+    );
     let looks_like_question = engine.kb().reads_as_question(&asked.question);
     if !should_reply(asked.trigger, &outcome, looks_like_question) {
         return;
@@ -194,13 +213,27 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
         Some(guild) => reference.guild_id(guild),
         None => reference,
     };
-    if let Err(error) = app
+    match app
         .sender
         .send(http, asked.channel, reply.into_message(reference))
         .await
     {
-        tracing::error!(%error, channel = asked.channel.get(), "could not send a reply");
+        Ok(sent) => app
+            .conversations
+            .keep(asker, sent.map(MessageId::get), conversation),
+        Err(error) => {
+            tracing::error!(%error, channel = asked.channel.get(), "could not send a reply")
+        }
     }
+}
+
+/// `content` without the bot's mentions, its words joined by single spaces.
+fn strip_mentions(content: &str, bot: u64) -> String {
+    let mut text = content.to_string();
+    for tag in [format!("<@{bot}>"), format!("<@!{bot}>")] {
+        text = text.replace(tag.as_str(), " ");
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 async fn on_component(

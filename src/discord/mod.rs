@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod app;
 pub mod commands;
+pub mod conversations;
 pub mod cooldown;
 pub mod handler;
 pub mod logging;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serenity::all::{ChannelId, CreateMessage, Http, HttpError};
+use serenity::all::{ChannelId, CreateMessage, Http, HttpError, MessageId};
 use serenity::http::{LightMethod, Request, Route};
 use tokio::sync::Semaphore;
 
@@ -56,12 +56,13 @@ impl Sender {
             .expect("the semaphore is never closed")
     }
 
-    /// Sends `message` to `channel`, retrying on server errors and rate limits. The caller
-    /// holds a [`slot`](Self::slot).
+    /// Sends `message` to `channel`, retrying on server errors and rate limits, and returns
+    /// the sent message's id (when Discord's answer has one). The caller holds a
+    /// [`slot`](Self::slot).
     ///
-    /// The message is serialised once for every attempt, and Discord's copy of the sent
-    /// message, which the bot has no use for, is read but not parsed: parsing it (embed,
-    /// buttons and all) cost the bot as much as answering the question. (So this skips
+    /// The message is serialised once for every attempt, and of Discord's copy of the sent
+    /// message only the id is read: parsing all of it (embed, buttons and all) cost the
+    /// bot as much as answering the question. (So this skips
     /// what serenity's `send_message` adds around the request: a permission check against
     /// the cache, which Discord makes anyway, and length checks, which every reply passes
     /// by construction: see `render`'s tests.)
@@ -70,7 +71,7 @@ impl Sender {
         http: &Http,
         channel: ChannelId,
         message: CreateMessage,
-    ) -> Result<(), serenity::Error> {
+    ) -> Result<Option<MessageId>, serenity::Error> {
         let body = serde_json::to_vec(&message).map_err(serenity::Error::Json)?;
         let mut attempt = 0;
         loop {
@@ -86,12 +87,12 @@ impl Sender {
                 Ok(response) => response
                     .bytes()
                     .await
-                    .map(drop)
+                    .map(|bytes| sent_id(&bytes))
                     .map_err(|error| serenity::Error::Http(HttpError::Request(error))),
                 Err(error) => Err(error),
             };
             match sent {
-                Ok(()) => return Ok(()),
+                Ok(id) => return Ok(id),
                 Err(error) if attempt < self.retries && retryable(&error) => {
                     tracing::warn!(%error, attempt, "sending a reply failed; retrying");
                     tokio::time::sleep(backoff(attempt)).await;
@@ -103,9 +104,28 @@ impl Sender {
     }
 }
 
+/// The id of the message Discord's answer describes; the rest is skipped unparsed.
+fn sent_id(body: &[u8]) -> Option<MessageId> {
+    #[derive(serde::Deserialize)]
+    struct Sent {
+        id: MessageId,
+    }
+    serde_json::from_slice::<Sent>(body)
+        .ok()
+        .map(|sent| sent.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sent_message_id_is_read_and_the_rest_skipped() {
+        let body = br#"{"id":"123","embeds":[{"title":"x"}],"content":"y"}"#;
+        assert_eq!(sent_id(body), Some(MessageId::new(123)));
+        assert_eq!(sent_id(b"{}"), None);
+        assert_eq!(sent_id(b"not json"), None);
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

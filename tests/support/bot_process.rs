@@ -26,6 +26,8 @@ pub struct BotSettings {
     pub log_level: &'static str,
     /// `shards = ...` as TOML (default "auto").
     pub shards: String,
+    /// `[conversation] ttl_seconds`.
+    pub conversation_ttl_seconds: u64,
 }
 
 impl Default for BotSettings {
@@ -40,6 +42,7 @@ impl Default for BotSettings {
             style: "embed",
             log_level: "info",
             shards: "\"auto\"".to_string(),
+            conversation_ttl_seconds: 300,
         }
     }
 }
@@ -74,6 +77,8 @@ impl BotProcess {
              style = {style:?}\n\
              [engine]\n\
              {data_dir}\
+             [conversation]\n\
+             ttl_seconds = {ttl}\n\
              [logging]\n\
              level = {level:?}\n\
              unanswered_log = {log:?}\n",
@@ -87,6 +92,7 @@ impl BotProcess {
             cooldown = settings.cooldown_seconds,
             style = settings.style,
             level = settings.log_level,
+            ttl = settings.conversation_ttl_seconds,
             log = dir.path().join("unanswered.jsonl").display().to_string(),
         );
         let config_path = dir.path().join("config.toml");

@@ -41,7 +41,7 @@ pub mod wording;
 
 pub use engine::{
     Answer, Candidate, Conversation, Engine, Evidence, ExplainedTerm, Explanation, NoAnswer,
-    Outcome, Read, Reason, TermsRead, Thresholds, FEATURES,
+    Outcome, Read, Reason, TermsRead, Thresholds, DEFAULT_TTL, FEATURES,
 };
 pub use kb::{
     DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote, QuoteKind, Source,

@@ -735,6 +735,22 @@ impl FakeDiscord {
         })
     }
 
+    /// Dispatches a message context-menu command (type 2, command type 3) on the message
+    /// `target` (one the fake knows: sent with `send_message` or posted by the bot).
+    pub fn send_message_command(&self, name: &str, target: u64, user_id: u64) -> InteractionHandle {
+        let mut data = self.command_data(name, json!([]));
+        let message = self.shared.lock().messages.get(&target).cloned();
+        data["type"] = json!(3);
+        data["target_id"] = json!(target.to_string());
+        data["resolved"] = json!({ "messages": { target.to_string(): message } });
+        data.as_object_mut().unwrap().remove("options");
+        self.send_interaction(InteractionSpec {
+            kind: 2,
+            data,
+            ..self.default_interaction(user_id)
+        })
+    }
+
     /// Dispatches an autocomplete request (type 4); mark the typed option `"focused": true`.
     pub fn send_autocomplete(&self, name: &str, options: Value, user_id: u64) -> InteractionHandle {
         self.send_interaction(InteractionSpec {

@@ -55,6 +55,9 @@ pub const ANCHOR_INFORMATIVENESS: f32 = 0.75;
 /// What a question asks about (see [`Term::focus`]) keeps at least this share of its
 /// weight, however common a word it is.
 pub const FOCUS_FLOOR: f32 = 0.8;
+/// A word the conversation supplies (see [`Reading::Context`]) weighs this much of what
+/// it would weigh typed: the follow-up's own words say what it asks.
+pub const CONTEXT_WEIGHT: f32 = 0.5;
 /// A question word weighing less than this ("exactly", "someone") may be missing from a
 /// yes/no phrasing that the question still reads as.
 pub const YES_NO_STRAY_WEIGHT: f32 = 0.5;
@@ -179,6 +182,8 @@ pub(crate) struct Index {
     yes_no: Vec<bool>,
     /// The terms that name the story's entities.
     entity_terms: rustc_hash::FxHashSet<TermId>,
+    /// Each entity's term, key and pronoun class.
+    entity_keys: Vec<(TermId, Arc<str>, Arc<str>)>,
     /// Term -> how common it is in general English (see [`Term::zipf10`]), the most
     /// common of the words that read as it.
     zipf10: Vec<Option<u8>>,
@@ -207,6 +212,7 @@ impl Index {
             contrast_groups: HashMap::default(),
             zipf10: Vec::new(),
             entity_terms: Default::default(),
+            entity_keys: Vec::new(),
             yes_no: Vec::new(),
             unknown_weight: 0.0,
         };
@@ -222,7 +228,7 @@ impl Index {
                 index.contrast_groups.insert(id, group as u32);
             }
         }
-        for (key, _) in analyzer.entities() {
+        for (key, class) in analyzer.entities() {
             let id = index.intern(&Term {
                 key: key.clone(),
                 kind: TermKind::Word,
@@ -231,6 +237,7 @@ impl Index {
                 focus: false,
             });
             index.entity_terms.insert(id);
+            index.entity_keys.push((id, key.clone(), class.clone()));
         }
         let mut reader = analyzer.exact_reader();
         // Each phrasing's terms, until the weights are known.
@@ -368,6 +375,15 @@ impl Index {
 
     /// The weight a term of a question carries, and whether the data knows it.
     pub fn weight(&self, term: &Term) -> (f32, bool) {
+        let (weight, known) = self.typed_weight(term);
+        match term.reading {
+            Reading::Context => (weight * CONTEXT_WEIGHT, known),
+            _ => (weight, known),
+        }
+    }
+
+    /// [`weight`](Self::weight) of a term as if typed.
+    fn typed_weight(&self, term: &Term) -> (f32, bool) {
         // What the question asks about counts however common a word it is ("how *old*").
         let floor = if term.focus { FOCUS_FLOOR } else { 0.0 };
         match (self.lookup(term), term.kind) {
@@ -627,6 +643,37 @@ impl Index {
                 .all(|t| self.lookup(t).is_some_and(|id| own.contains(&id)))
     }
 
+    /// Whether the data has `term`.
+    pub fn knows(&self, term: &Term) -> bool {
+        self.lookup(term).is_some()
+    }
+
+    /// Whether `term` names one of the story's entities.
+    pub fn names_entity(&self, term: &Term) -> bool {
+        self.lookup(term)
+            .is_some_and(|id| self.entity_terms.contains(&id))
+    }
+
+    /// Whether two terms belong to one contrast group (two companies, two people).
+    pub fn same_contrast_group(&self, a: &Term, b: &Term) -> bool {
+        let group = |t: &Term| self.lookup(t).and_then(|id| self.contrast_groups.get(&id));
+        matches!((group(a), group(b)), (Some(x), Some(y)) if x == y)
+    }
+
+    /// The entities an entry's phrasings name, with their pronoun classes.
+    pub fn entities_of(&self, entry: usize) -> Vec<(Arc<str>, Arc<str>)> {
+        let entry = entry as u32;
+        self.entity_keys
+            .iter()
+            .filter(|(id, _, _)| {
+                self.bag_postings[*id as usize]
+                    .binary_search_by(|p| (p & !IN_PHRASINGS).cmp(&entry))
+                    .is_ok_and(|i| self.bag_postings[*id as usize][i] & IN_PHRASINGS != 0)
+            })
+            .map(|(_, key, class)| (key.clone(), class.clone()))
+            .collect()
+    }
+
     /// How many phrasings are indexed.
     pub fn phrasing_count(&self) -> usize {
         self.phrasings.len()
@@ -654,6 +701,7 @@ pub(crate) fn credit_of(reading: Reading) -> f32 {
         Reading::Typed => 1.0,
         Reading::Corrected => CORRECTED_CREDIT,
         Reading::Related(distance10) => RELATED_CREDIT * 10.0 / f32::from(distance10.max(10)),
+        Reading::Context => 1.0,
     }
 }
 

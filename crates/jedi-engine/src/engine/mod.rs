@@ -5,6 +5,7 @@
 //! [`Thresholds`]: a clear winner is an answer; several close ones are "did you mean";
 //! nothing good enough is no answer, off the story or not covered by the article.
 
+mod conversation;
 mod decision;
 mod index;
 mod outcome;
@@ -12,6 +13,7 @@ mod thresholds;
 
 use std::sync::Arc;
 
+pub use conversation::{Conversation, Read, DEFAULT_TTL};
 use decision::MARGIN_CAP;
 pub use decision::{Evidence, TermsRead, FEATURES};
 pub use outcome::{Answer, Candidate, NoAnswer, Outcome, Reason};
@@ -20,26 +22,6 @@ pub use thresholds::Thresholds;
 use crate::kb::KnowledgeBase;
 use crate::Term;
 use index::{Index, Needed, Scores};
-
-/// A conversation's memory of what was last answered.
-#[derive(Debug, Clone, Default)]
-pub struct Conversation {}
-
-impl Conversation {
-    /// A new conversation.
-    pub fn new() -> Conversation {
-        Conversation::default()
-    }
-}
-
-/// A question's outcome in a conversation.
-#[derive(Debug, Clone)]
-pub struct Read {
-    /// The outcome.
-    pub outcome: Outcome,
-    /// The entry id the question was read against, if the conversation gave it one.
-    pub context: Option<String>,
-}
 
 /// How a question was read and scored (see [`Engine::explain`]).
 #[derive(Debug, Clone)]
@@ -77,6 +59,7 @@ impl std::fmt::Display for Explanation {
                 (true, crate::Reading::Related(d)) => {
                     format!(" related({:.1})", f32::from(d) / 10.0)
                 }
+                (true, crate::Reading::Context) => " context".to_string(),
                 (true, crate::Reading::Typed) => String::new(),
             };
             write!(f, " {kind}{}={:.2}{flags}", t.term.key, t.weight)?;
@@ -105,7 +88,7 @@ pub const ENTITY_SUGGEST_SCORE: f32 = 0.3;
 
 /// A question as the engine reads it.
 #[derive(Debug, Clone)]
-struct Question {
+pub(crate) struct Question {
     terms: Vec<Term>,
     /// Whether it asks a yes/no question.
     yes_no: bool,
@@ -160,15 +143,6 @@ impl Engine {
         self.kb.analyzer().prepare();
     }
 
-    /// Answers `question` in `conversation` (interim: read alone).
-    pub fn ask_in(&self, question: &str, conversation: &mut Conversation) -> Read {
-        let _ = conversation;
-        Read {
-            outcome: self.ask(question),
-            context: None,
-        }
-    }
-
     /// The thresholds in use.
     pub fn thresholds(&self) -> &Thresholds {
         &self.thresholds
@@ -189,12 +163,16 @@ impl Engine {
     /// assert!(matches!(engine.ask("what's the weather in paris?"), Outcome::NoAnswer(_)));
     /// ```
     pub fn ask(&self, question: &str) -> Outcome {
+        self.ask_read(&self.read(question))
+    }
+
+    /// How the engine reads `question`.
+    fn read(&self, question: &str) -> Question {
         let analyzer = self.kb.analyzer();
-        let read = Question {
+        Question {
             terms: analyzer.analyze(question),
             yes_no: analyzer.is_yes_no(question),
-        };
-        self.ask_read(&read)
+        }
     }
 
     /// [`ask`](Self::ask) for a question already read.

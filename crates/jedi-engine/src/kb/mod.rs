@@ -130,6 +130,11 @@ impl KnowledgeBase {
         &self.phrasing_terms
     }
 
+    /// The position of the entry with this id in [`entries`](Self::entries).
+    pub(crate) fn entry_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// The entry with this id.
     pub fn entry(&self, id: &str) -> Option<&Arc<Entry>> {
         self.by_id.get(id).map(|&i| &self.entries[i])

@@ -61,6 +61,8 @@ struct RawVocabulary {
     pronouns: BTreeMap<String, Vec<Text>>,
     #[serde(default)]
     yes_no_starts: Vec<Text>,
+    #[serde(default)]
+    follow_up_openers: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -357,6 +359,11 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
         .collect();
     lexicon.yes_no_starts = raw
         .yes_no_starts
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    lexicon.follow_up_openers = raw
+        .follow_up_openers
         .into_iter()
         .map(Spanned::into_inner)
         .collect();

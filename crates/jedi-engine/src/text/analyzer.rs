@@ -64,6 +64,9 @@ pub struct Lexicon {
     /// Words and phrases that, opening a clause, make it a yes/no question ("did",
     /// "is", "true or false").
     pub yes_no_starts: Vec<String>,
+    /// Openings that continue a conversation ("and", "what about"): the rest is read in
+    /// place of part of the last question.
+    pub follow_up_openers: Vec<String>,
 }
 
 /// What a term of an analysed question is.
@@ -85,6 +88,9 @@ pub enum Reading {
     /// An English word the data never uses, read as the data's nearest word in the lexical
     /// database (`related-words.txt`), this far from it (tenths: 10 a synonym).
     Related(u8),
+    /// Not typed: supplied by the conversation (the last question's words, the entity a
+    /// pronoun refers to). It weighs less than what was typed.
+    Context,
 }
 
 /// One term of an analysed question or phrasing.
@@ -274,6 +280,8 @@ pub struct Analyzer {
     pronouns: HashMap<String, Arc<str>>,
     /// The words of each yes/no opening.
     yes_no_starts: Vec<Vec<String>>,
+    /// The words of each follow-up opening.
+    follow_up_openers: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -332,6 +340,7 @@ impl Analyzer {
             entities: Vec::new(),
             pronouns: HashMap::default(),
             yes_no_starts: Vec::new(),
+            follow_up_openers: Vec::new(),
         };
         for (from, to) in &lexicon.contractions {
             let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
@@ -356,6 +365,12 @@ impl Analyzer {
         }
         analyzer.yes_no_starts = lexicon
             .yes_no_starts
+            .iter()
+            .map(|phrase| analyzer.words(phrase))
+            .filter(|words| !words.is_empty())
+            .collect();
+        analyzer.follow_up_openers = lexicon
+            .follow_up_openers
             .iter()
             .map(|phrase| analyzer.words(phrase))
             .filter(|words| !words.is_empty())
@@ -520,10 +535,27 @@ impl Analyzer {
         })
     }
 
-    /// The pronoun class of `word` (a pronoun as typed), if it is one.
-    #[allow(dead_code)]
-    pub fn pronoun_class(&self, word: &str) -> Option<&Arc<str>> {
-        self.pronouns.get(word)
+    /// The pronoun classes of the pronouns `text` uses ("what did she say" -> she).
+    pub fn pronoun_classes(&self, text: &str) -> Vec<Arc<str>> {
+        let mut classes: Vec<Arc<str>> = Vec::new();
+        for (word, _) in self.marked_words(text).iter() {
+            if let Some(class) = self.pronouns.get(word) {
+                if !classes.contains(class) {
+                    classes.push(class.clone());
+                }
+            }
+        }
+        classes
+    }
+
+    /// Whether `text` opens as the continuation of a conversation ("and amazon?", "what
+    /// about the navy one?").
+    pub fn opens_as_follow_up(&self, text: &str) -> bool {
+        let words = self.marked_words(text);
+        let words: Vec<&str> = words.iter().map(|(w, _)| w).collect();
+        self.follow_up_openers.iter().any(|opener| {
+            opener.len() <= words.len() && opener.iter().zip(&words).all(|(a, b)| a == b)
+        })
     }
 
     /// The words of `text`: cleaned, split, with contractions and shorthand expanded,

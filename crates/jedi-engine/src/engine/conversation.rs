@@ -1,0 +1,257 @@
+//! Follow-up questions: a conversation remembers what its last answer was about, and a
+//! question that lacks its own subject ("when?", "who is she?", "and amazon?") is read
+//! against it.
+//!
+//! A follow-up is read by completing it from the context: its pronouns become the
+//! entities of the last answer's entry that they can refer to (by pronoun class, from the
+//! data); a question with no subject of its own takes the words of the last question; one
+//! that opens as a continuation ("and amazon?", "what about the navy one?") takes the last
+//! question's words with the new ones in place of those they contrast with. A complete
+//! question is read alone (a change of topic answers the new topic), and so is chit-chat,
+//! which leaves the context as it was.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::{Answer, Engine, Outcome, Question};
+use crate::{Reading, Term, TermKind};
+
+/// How long a conversation remembers its last answer, unless told otherwise.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+
+/// A question with at most this many words of its own, naming none of the story's
+/// entities, lacks its own subject ("when was it?", "how much?").
+const SUBJECTLESS_WORDS: usize = 2;
+
+/// What a conversation's last answer was about.
+#[derive(Debug, Clone)]
+struct Context {
+    /// The id of the entry answered (an id, not a position: data reloaded between two
+    /// questions may have moved it).
+    entry: String,
+    /// The question as it was read (after its own follow-up completion).
+    question: Question,
+    /// When it was answered.
+    at: Instant,
+}
+
+/// A conversation's memory of what was last answered, for reading follow-ups. Its size is
+/// one question's terms and an entry index, whatever the conversation's length.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    context: Option<Context>,
+    ttl: Duration,
+}
+
+impl Default for Conversation {
+    fn default() -> Self {
+        Conversation::new()
+    }
+}
+
+impl Conversation {
+    /// A new conversation that remembers its last answer for [`DEFAULT_TTL`].
+    pub fn new() -> Conversation {
+        Conversation::with_ttl(DEFAULT_TTL)
+    }
+
+    /// A new conversation that remembers its last answer for `ttl`.
+    pub fn with_ttl(ttl: Duration) -> Conversation {
+        Conversation { context: None, ttl }
+    }
+
+    /// Forgets the last answer: the next question starts a new conversation.
+    pub fn clear(&mut self) {
+        self.context = None;
+    }
+
+    /// Whether the conversation remembers an answer still fresh at `now`.
+    pub fn is_live(&self, now: Instant) -> bool {
+        self.context
+            .as_ref()
+            .is_some_and(|c| now.saturating_duration_since(c.at) <= self.ttl)
+    }
+
+    /// Remembers that the question read as `question` was answered with `entry`.
+    fn remember(&mut self, entry: String, question: Question, at: Instant) {
+        self.context = Some(Context {
+            entry,
+            question,
+            at,
+        });
+    }
+}
+
+/// A question's outcome in a conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The id of the entry the question was read against, when it was read as a
+    /// follow-up of the conversation's last answer.
+    pub context: Option<String>,
+}
+
+impl Engine {
+    /// Answers `question` in `conversation`, now (see [`ask_in_at`](Self::ask_in_at)).
+    pub fn ask_in(&self, question: &str, conversation: &mut Conversation) -> Read {
+        self.ask_in_at(question, conversation, Instant::now())
+    }
+
+    /// Answers `question` in `conversation` at `now`: a follow-up is read against the
+    /// last answer, if it is still fresh; an answer becomes the new context; a question
+    /// that gets no answer leaves the context as it was.
+    ///
+    /// ```
+    /// # use jedi_engine::{DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds, Conversation};
+    /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixture");
+    /// # let kb = KnowledgeBase::load(&DataSource::Dir(dir.into()), TextBudgets::UNLIMITED).unwrap();
+    /// let engine = Engine::new(kb, Thresholds::default());
+    /// let mut conversation = Conversation::new();
+    /// let first = engine.ask_in("who won the bridge contract?", &mut conversation);
+    /// assert_eq!(first.outcome.answer_id(), Some("winner"));
+    /// let next = engine.ask_in("when?", &mut conversation);
+    /// assert_eq!(next.outcome.answer_id(), Some("award-date"));
+    /// assert_eq!(next.context.as_deref(), Some("winner"));
+    /// ```
+    pub fn ask_in_at(&self, question: &str, conversation: &mut Conversation, now: Instant) -> Read {
+        let alone = self.read(question);
+        let context = conversation
+            .context
+            .clone()
+            .filter(|_| conversation.is_live(now))
+            .and_then(|c| Some((self.kb.entry_index(&c.entry)?, c)));
+        let alone_outcome = self.ask_read(&alone);
+        let completed = context
+            .as_ref()
+            .and_then(|(entry, context)| self.complete(question, &alone, *entry, context));
+        let (read, outcome, against) = match completed {
+            Some(read) => {
+                let outcome = self.ask_read(&read);
+                // A question that reads as complete on its own and is answered at least
+                // as surely alone is a change of topic, not a follow-up.
+                if confidence(&alone_outcome) >= confidence(&outcome).max(f32::MIN_POSITIVE) {
+                    (alone, alone_outcome, None)
+                } else {
+                    (
+                        read,
+                        outcome,
+                        context.as_ref().map(|(_, c)| c.entry.clone()),
+                    )
+                }
+            }
+            None => (alone, alone_outcome, None),
+        };
+        if let Outcome::Answer(answer) = &outcome {
+            conversation.remember(answer.entry.id.clone(), read, now);
+        }
+        Read {
+            outcome,
+            context: against,
+        }
+    }
+
+    /// The answer of entry `id` chosen from a "did you mean" list, which becomes the
+    /// conversation's context as if its first phrasing had been asked. `None` for an
+    /// unknown id or a gap.
+    pub fn answer_entry_in(&self, id: &str, conversation: &mut Conversation) -> Option<Answer> {
+        let answer = self.answer_entry(id)?;
+        conversation.remember(
+            id.to_string(),
+            self.read(answer.entry.title()),
+            Instant::now(),
+        );
+        Some(answer)
+    }
+
+    /// `question` completed from `context`, when it may be a follow-up; `None` when it is
+    /// to be read alone (chit-chat, or a word the data does not know: a new subject).
+    fn complete(
+        &self,
+        text: &str,
+        alone: &Question,
+        entry: usize,
+        context: &Context,
+    ) -> Option<Question> {
+        let analyzer = self.kb.analyzer();
+        let words: Vec<&Term> = alone
+            .terms
+            .iter()
+            .filter(|t| t.kind == TermKind::Word)
+            .collect();
+        let pronouns = analyzer.pronoun_classes(text);
+        let continues = analyzer.opens_as_follow_up(text);
+        let asks_kind = alone.terms.iter().any(|t| t.kind == TermKind::Question);
+        if words.is_empty() && pronouns.is_empty() && !asks_kind {
+            // Chit-chat ("thanks!", "lol ok"): nothing to read against the context.
+            return None;
+        }
+        if words.iter().any(|t| !self.index.knows(t)) {
+            return None;
+        }
+        let names_entity = words.iter().any(|t| self.index.names_entity(t));
+        let subjectless = words.len() <= SUBJECTLESS_WORDS && !names_entity;
+        if !(continues || subjectless || !pronouns.is_empty()) {
+            return None;
+        }
+        let previous = &context.question.terms;
+        let mut terms: Vec<Term> = alone.terms.clone();
+        // The last question's words: in a continuation ("and amazon?") its kind too, and
+        // without the words the new ones contrast with.
+        let keep_kind = continues && !asks_kind;
+        terms.extend(
+            previous
+                .iter()
+                .filter(|old| match old.kind {
+                    TermKind::Question => keep_kind,
+                    TermKind::Word => !words
+                        .iter()
+                        .any(|new| self.index.same_contrast_group(old, new)),
+                })
+                .filter(|old| !alone.terms.iter().any(|t| t.key == old.key))
+                .map(|old| Term {
+                    reading: Reading::Context,
+                    focus: false,
+                    ..old.clone()
+                })
+                .collect::<Vec<_>>(),
+        );
+        // A pronoun for a person ("who is she?") names the last answer's entity of its
+        // class.
+        for (key, class) in self.index.entities_of(entry) {
+            if pronouns.contains(&class)
+                && &*class != IMPERSONAL
+                && !terms.iter().any(|t| t.key == key)
+            {
+                terms.push(context_term(key));
+            }
+        }
+        Some(Question {
+            terms,
+            yes_no: alone.yes_no,
+        })
+    }
+}
+
+/// The pronoun class of things ("it", "that"): too many of an entry's entities share it
+/// for it to pick one out.
+const IMPERSONAL: &str = "it";
+
+/// How sure an outcome is: an answer's confidence, 0 for anything else.
+fn confidence(outcome: &Outcome) -> f32 {
+    match outcome {
+        Outcome::Answer(answer) => answer.confidence,
+        _ => 0.0,
+    }
+}
+
+/// A term the context supplies, as if typed.
+fn context_term(key: Arc<str>) -> Term {
+    Term {
+        key,
+        kind: TermKind::Word,
+        reading: Reading::Context,
+        zipf10: None,
+        focus: false,
+    }
+}

@@ -52,6 +52,14 @@ pub fn load(source: &DataSource) -> Result<KnowledgeBase, Problems> {
     KnowledgeBase::load(source, BUDGETS)
 }
 
+/// [`load`], with each entry cut to its first `max_phrasings` phrasings.
+pub fn load_cut(
+    source: &DataSource,
+    max_phrasings: Option<usize>,
+) -> Result<KnowledgeBase, Problems> {
+    KnowledgeBase::load_cut(source, BUDGETS, max_phrasings)
+}
+
 /// The embedded data, loaded.
 ///
 /// ```

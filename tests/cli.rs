@@ -313,3 +313,19 @@ fn an_answer_opens_with_yes_only_for_a_yes_no_question() {
     assert!(!answer("what is the rfp").starts_with("Yes"));
     assert!(!answer("did amazon win the lawsuit").starts_with("Yes"));
 }
+
+#[test]
+fn eval_can_cut_each_entry_to_its_first_phrasings() {
+    let set = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        set.path(),
+        "{\"q\": \"who won the jedi contract\", \"must\": [\"microsoft\"]}\n",
+    )
+    .unwrap();
+    jedi_bot()
+        .args(["eval", "--phrasings", "1"])
+        .arg(set.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("on-topic: 1 questions"));
+}

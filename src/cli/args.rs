@@ -98,9 +98,13 @@ pub enum Command {
     Eval {
         /// The question set.
         file: PathBuf,
-        /// List every failure, not just the totals.
+        /// List every failure (without it, the first 40).
         #[arg(long, short)]
         verbose: bool,
+        /// Cut each entry to its first N phrasings first: how well questions are read
+        /// beyond the ways of asking written down.
+        #[arg(long, value_name = "N")]
+        phrasings: Option<usize>,
         #[command(flatten)]
         engine: EngineArgs,
     },

@@ -78,9 +78,10 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Eval {
             file,
             verbose,
+            phrasings,
             engine,
         } => {
-            let engine = build_engine(&engine)?;
+            let engine = build_engine_cut(&engine, phrasings)?;
             let items = eval::read_items(&file)?;
             let report = eval::grade_items(&engine, &items);
             let mut out = io::stdout().lock();
@@ -132,6 +133,11 @@ fn load(dir: Option<&Path>) -> Result<KnowledgeBase> {
 
 /// Loads the data and builds the engine with the thresholds given on the command line.
 fn build_engine(args: &EngineArgs) -> Result<Engine> {
+    build_engine_cut(args, None)
+}
+
+/// [`build_engine`] with each entry cut to its first `max_phrasings` phrasings.
+fn build_engine_cut(args: &EngineArgs, max_phrasings: Option<usize>) -> Result<Engine> {
     let mut thresholds = Thresholds::default();
     if let Some(answer) = args.threshold {
         thresholds.answer = answer;
@@ -146,7 +152,10 @@ fn build_engine(args: &EngineArgs) -> Result<Engine> {
     if let Err(problem) = thresholds.validate(jedi_bot::limits::BUTTONS_PER_ROW) {
         bail!("invalid threshold: {problem}");
     }
-    Ok(Engine::new(load(args.data.as_deref())?, thresholds))
+    let source = jedi_bot::data::source(args.data.as_deref());
+    let kb = jedi_bot::data::load_cut(&source, max_phrasings)
+        .with_context(|| format!("cannot load {source}"))?;
+    Ok(Engine::new(kb, thresholds))
 }
 
 fn check(dir: Option<&Path>) -> Result<u8> {

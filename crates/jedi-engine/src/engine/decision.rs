@@ -51,7 +51,7 @@ pub struct Evidence {
 
 /// The margin over the runner-up counts up to this much: a lead beyond it is as clear as
 /// it gets.
-pub const MARGIN_CAP: f32 = 0.3;
+pub const MARGIN_CAP: f32 = 0.1;
 
 /// The features of the model, in the order of [`WEIGHTS`].
 pub const FEATURES: [&str; 11] = [
@@ -71,7 +71,7 @@ pub const FEATURES: [&str; 11] = [
 /// The model's weights, one per feature of [`FEATURES`], and then its intercept.
 /// Fitted by `scripts/fit-decision.py` on the labelled dev sets.
 pub const WEIGHTS: [f32; 12] = [
-    4.69, 1.97, 1.19, 1.56, 0.577, 0.0165, 0.999, 0.255, 0.923, 0.539, 0.679, -5.53,
+    4.91, 0.595, 1.3, 1.77, 0.645, -0.149, 1.1, 0.299, 0.861, 0.631, 0.676, -5.61,
 ];
 
 impl Evidence {

@@ -63,17 +63,18 @@ impl std::fmt::Display for DataSource {
 #[derive(Debug, Clone)]
 pub(crate) struct DataFile {
     pub display: String,
-    pub text: String,
+    /// Borrowed from the program for compiled-in data: no copy of the large word tables.
+    pub text: std::borrow::Cow<'static, str>,
     /// Where each line starts, for reporting problems by line (worked out when first
     /// needed: the word list and the article never need it unless they are broken).
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl DataFile {
-    fn new(display: String, text: String) -> DataFile {
+    fn new(display: String, text: impl Into<std::borrow::Cow<'static, str>>) -> DataFile {
         DataFile {
             display,
-            text,
+            text: text.into(),
             line_starts: std::sync::OnceLock::new(),
         }
     }
@@ -98,7 +99,7 @@ impl DataFiles {
             DataSource::Static(files) => collect(FILE_NAMES.iter().map(|name| {
                 let display = format!("data/{name}");
                 match files.iter().find(|(n, _)| n == name) {
-                    Some((_, text)) => Ok(DataFile::new(display, (*text).into())),
+                    Some((_, text)) => Ok(DataFile::new(display, *text)),
                     None => Err(missing(display)),
                 }
             })),

@@ -67,8 +67,19 @@ impl KnowledgeBase {
     /// assert!(!kb.entries().is_empty());
     /// ```
     pub fn load(source: &DataSource, budgets: TextBudgets) -> Result<KnowledgeBase, Problems> {
+        KnowledgeBase::load_cut(source, budgets, None)
+    }
+
+    /// [`load`](Self::load), with each entry cut to its first `max_phrasings` phrasings
+    /// (all of them when `None`): how well the engine reads questions with fewer ways of
+    /// asking written down.
+    pub fn load_cut(
+        source: &DataSource,
+        budgets: TextBudgets,
+        max_phrasings: Option<usize>,
+    ) -> Result<KnowledgeBase, Problems> {
         let files = files::DataFiles::read(source)?;
-        let parsed = parse::parse(&files, budgets).map_err(|mut problems| {
+        let parsed = parse::parse(&files, budgets, max_phrasings).map_err(|mut problems| {
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             Problems(problems)
         })?;

@@ -143,7 +143,11 @@ pub(crate) struct Parsed {
 }
 
 /// Parses and checks every file; returns all problems found, in file and line order.
-pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, Vec<Problem>> {
+pub(crate) fn parse(
+    files: &DataFiles,
+    budgets: TextBudgets,
+    max_phrasings: Option<usize>,
+) -> Result<Parsed, Vec<Problem>> {
     let mut problems = Vec::new();
     let file = |name: &str| {
         let f = files.get(name);
@@ -170,7 +174,12 @@ pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, V
     let lexicon = toml_file::<RawVocabulary>(file(VOCABULARY), &mut problems)
         .map(|raw| vocabulary(file(VOCABULARY), raw, &mut problems))
         .unwrap_or_default();
-    let qa = toml_file::<RawQa>(file(QA), &mut problems);
+    let mut qa = toml_file::<RawQa>(file(QA), &mut problems);
+    if let (Some(qa), Some(max)) = (qa.as_mut(), max_phrasings) {
+        for entry in &mut qa.entry {
+            entry.questions.get_mut().truncate(max.max(1));
+        }
+    }
     let timeline = toml_file::<RawTimeline>(file(TIMELINE), &mut problems)
         .map(|raw| checker.timeline(file(TIMELINE), raw, &mut problems))
         .unwrap_or_default();
@@ -185,9 +194,9 @@ pub(crate) fn parse(files: &DataFiles, budgets: TextBudgets) -> Result<Parsed, V
         .map(|q| q.get_ref().as_str())
         .collect();
     let english = English {
-        common_words: WordList::parse(file(COMMON_WORDS).text),
-        frequency: KeyedLines::parse(file(WORD_FREQUENCY).text),
-        related: KeyedLines::parse(file(RELATED_WORDS).text),
+        common_words: WordList::parse(files.get(COMMON_WORDS).text.clone()),
+        frequency: KeyedLines::parse(files.get(WORD_FREQUENCY).text.clone()),
+        related: KeyedLines::parse(files.get(RELATED_WORDS).text.clone()),
     };
     let (analyzer, corpus_words) = Analyzer::with_corpus(&lexicon, &corpus, english);
     for (group, keys) in lexicon.contrasts.iter().zip(analyzer.contrasts()) {

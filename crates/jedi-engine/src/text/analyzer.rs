@@ -129,6 +129,8 @@ struct Phrase {
     words: Words,
     key: Arc<str>,
     kind: TermKind,
+    /// How common its key is in general English (see [`Term::zipf10`]), looked up once.
+    zipf10: Option<u8>,
 }
 
 /// A word of a question on its way to becoming a term.
@@ -434,6 +436,7 @@ impl Analyzer {
                 by_first.entry(first).or_default().push(Phrase {
                     rest,
                     words,
+                    zipf10: analyzer.frequency.get(&key).and_then(|v| v.parse().ok()),
                     key: key.clone(),
                     kind,
                 });
@@ -713,7 +716,7 @@ impl Analyzer {
                         .map(|t| t.reading)
                         .max()
                         .unwrap_or(Reading::Typed),
-                    zipf10: self.frequency.get(&phrase.key).and_then(|v| v.parse().ok()),
+                    zipf10: phrase.zipf10,
                     focus,
                 });
                 focus_window = match phrase.kind {

@@ -8,22 +8,38 @@ use std::sync::OnceLock;
 /// with `#` are skipped; keys are compared as written (the files are lowercase).
 #[derive(Debug, Clone, Default)]
 pub struct KeyedLines {
-    raw: String,
+    raw: std::borrow::Cow<'static, str>,
     parsed: OnceLock<Vec<Row>>,
 }
 
-/// Byte spans of a line's key and of the rest of it (trimmed).
+/// Where a line's key and the rest of it (trimmed) are: a table has tens of thousands of
+/// rows, so each is 8 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Row {
-    key: (u32, u32),
-    rest: (u32, u32),
+    start: u32,
+    key_len: u16,
+    /// From `start` to the end of the rest.
+    len: u16,
+}
+
+impl Row {
+    fn key(self) -> (u32, u32) {
+        (self.start, self.start + u32::from(self.key_len))
+    }
+
+    fn rest(self, raw: &str) -> (u32, u32) {
+        let end = self.start + u32::from(self.len);
+        let after_key = &raw[(self.start + u32::from(self.key_len)) as usize..end as usize];
+        let rest = after_key.trim_start();
+        (end - rest.len() as u32, end)
+    }
 }
 
 impl KeyedLines {
     /// The table of `text` (parsed on first use).
-    pub fn parse(text: &str) -> KeyedLines {
+    pub fn parse(text: impl Into<std::borrow::Cow<'static, str>>) -> KeyedLines {
         KeyedLines {
-            raw: text.to_string(),
+            raw: text.into(),
             parsed: OnceLock::new(),
         }
     }
@@ -39,31 +55,51 @@ impl KeyedLines {
 
     fn rows(&self) -> &[Row] {
         self.parsed.get_or_init(|| {
-            let mut rows = Vec::new();
-            let mut offset = 0usize;
-            for line in self.raw.split('\n') {
-                let start = offset;
-                offset += line.len() + 1;
-                let trimmed = line.trim_end();
-                let lead = trimmed.len() - trimmed.trim_start().len();
-                let trimmed = trimmed.trim_start();
-                if trimmed.is_empty() || trimmed.starts_with('#') {
+            // Byte by byte: the tables have tens of thousands of short ASCII lines, and
+            // a line's key ends at its first space or tab (whitespace is ASCII here; any
+            // other byte is part of a word).
+            let bytes = self.raw.as_bytes();
+            let mut rows = Vec::with_capacity(bytes.len() / 8);
+            let mut start = 0usize;
+            while start < bytes.len() {
+                let end = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |i| start + i);
+                let line = &bytes[start..end];
+                let line_start = start;
+                start = end + 1;
+                let Some(lead) = line.iter().position(|b| !b.is_ascii_whitespace()) else {
+                    continue;
+                };
+                if line[lead] == b'#' {
                     continue;
                 }
-                let key_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-                let rest = trimmed[key_end..].trim_start();
-                let rest_start = start + lead + trimmed.len() - rest.len();
-                let key_start = start + lead;
+                let last = line
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(lead);
+                let text = &line[lead..=last];
+                let key_end = text
+                    .iter()
+                    .position(|&b| b == b' ' || b == b'\t')
+                    .unwrap_or(text.len());
+                // A line too long for a row (no table has one) is left out.
+                let (Ok(key_len), Ok(len)) = (u16::try_from(key_end), u16::try_from(text.len()))
+                else {
+                    continue;
+                };
                 rows.push(Row {
-                    key: (key_start as u32, (key_start + key_end) as u32),
-                    rest: (rest_start as u32, (rest_start + rest.len()) as u32),
+                    start: (line_start + lead) as u32,
+                    key_len,
+                    len,
                 });
             }
             let sorted = rows
                 .windows(2)
-                .all(|w| self.span(w[0].key) <= self.span(w[1].key));
+                .all(|w| self.span(w[0].key()) <= self.span(w[1].key()));
             if !sorted {
-                rows.sort_by(|a, b| self.span(a.key).cmp(self.span(b.key)));
+                rows.sort_by(|a, b| self.span(a.key()).cmp(self.span(b.key())));
             }
             rows
         })
@@ -72,9 +108,9 @@ impl KeyedLines {
     /// The rest of the line whose key is `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         let rows = self.rows();
-        rows.binary_search_by(|row| self.span(row.key).cmp(key))
+        rows.binary_search_by(|row| self.span(row.key()).cmp(key))
             .ok()
-            .map(|i| self.span(rows[i].rest))
+            .map(|i| self.span(rows[i].rest(&self.raw)))
     }
 
     /// Every line's key and rest, in key order.
@@ -82,7 +118,7 @@ impl KeyedLines {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.rows()
             .iter()
-            .map(|row| (self.span(row.key), self.span(row.rest)))
+            .map(|&row| (self.span(row.key()), self.span(row.rest(&self.raw))))
     }
 }
 

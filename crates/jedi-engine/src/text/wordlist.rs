@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 /// never reads it.
 #[derive(Debug, Clone, Default)]
 pub struct WordList {
-    raw: String,
+    raw: std::borrow::Cow<'static, str>,
     parsed: OnceLock<Parsed>,
 }
 
@@ -27,9 +27,9 @@ fn word(text: &str, (start, end): (u32, u32)) -> &str {
 impl WordList {
     /// One word a line; blank lines and lines starting with `#` are skipped. Words are
     /// lowercased; the list need not be sorted (it is sorted here if it is not).
-    pub fn parse(text: &str) -> WordList {
+    pub fn parse(text: impl Into<std::borrow::Cow<'static, str>>) -> WordList {
         WordList {
-            raw: text.to_string(),
+            raw: text.into(),
             parsed: OnceLock::new(),
         }
     }

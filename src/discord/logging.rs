@@ -3,8 +3,26 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use tracing_subscriber::filter::{filter_fn, FilterExt};
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// Whether log lines from `target` are the websocket crates' frame-level logging, which
+/// is never shown, whatever `RUST_LOG` says: at trace level it writes every frame's payload
+/// (IDENTIFY and RESUME carry the token) as hex and as byte lists, which the token
+/// scrubbing cannot recognise.
+fn is_frame_logging(target: &str) -> bool {
+    ["tungstenite", "tokio_tungstenite"]
+        .iter()
+        .any(|crate_name| {
+            target == *crate_name
+                || target
+                    .strip_prefix(crate_name)
+                    .is_some_and(|rest| rest.starts_with("::"))
+        })
+}
 
 /// What replaces the token wherever it would appear.
 pub const REDACTED: &str = "[redacted]";
@@ -77,11 +95,11 @@ pub fn init(level: &str, token: &str) {
         .or_else(|_| EnvFilter::try_new(level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let redacting = Redacting::new(token);
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(redacting.clone())
         .with_ansi(false)
-        .try_init();
+        .with_filter(filter.and(filter_fn(|meta| !is_frame_logging(meta.target()))));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
     std::panic::set_hook(Box::new(move |info| {
         let message = redacting.scrub(&info.to_string());
         tracing::error!(target: "jedi_bot::panic", "{message}");
@@ -100,5 +118,13 @@ mod tests {
             "a [redacted] b [redacted]"
         );
         assert_eq!(Redacting::new("short").scrub("short"), "short");
+    }
+
+    #[test]
+    fn the_websocket_crates_frame_logging_is_never_shown() {
+        assert!(is_frame_logging("tungstenite::protocol"));
+        assert!(is_frame_logging("tokio_tungstenite"));
+        assert!(!is_frame_logging("serenity::gateway"));
+        assert!(!is_frame_logging("tungstenite_other"));
     }
 }

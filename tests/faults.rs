@@ -308,6 +308,7 @@ async fn a_429_with_the_ratelimiter_on_is_retried_and_delivered_once() {
     let options = jedi_bot::discord::Options {
         http_client: Some(fake.reqwest_client()),
         shutdown: Some(stopped),
+        ..Default::default()
     };
     let bot = tokio::spawn(jedi_bot::discord::run(config, options));
     assert!(fake.wait_for_ready(WAIT).await, "no READY over TLS");
@@ -587,4 +588,54 @@ async fn reloading_under_load_drops_no_question() {
         .messages_sent()
         .iter()
         .all(|m| m.to_string().contains("Microsoft")));
+}
+
+/// Waits (off the async threads) up to `timeout` for the bot to exit.
+async fn exit_within(mut bot: BotProcess, timeout: Duration) -> (Option<i32>, BotProcess) {
+    tokio::task::spawn_blocking(move || {
+        let code = bot.wait_exit(timeout);
+        (code, bot)
+    })
+    .await
+    .unwrap()
+}
+
+/// Close codes serenity keeps looping on (it stops on 4004, 4013 and 4014 only): each
+/// ends the process with a clear message and exit status 2 within seconds, instead of a
+/// live process spinning at 100% of a core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fatal_gateway_closes_end_the_process_with_a_clear_message() {
+    for (code, says) in [
+        (4003, "not authenticated"),
+        (4010, "invalid shard"),
+        (4011, "raise [discord] shards.total"),
+        (4012, "invalid API version"),
+    ] {
+        let (fake, bot) = start(BotSettings::default()).await;
+        fake.close(code).await;
+        let (exit, bot) = exit_within(bot, Duration::from_secs(10)).await;
+        let log = bot.log();
+        assert_eq!(exit, Some(2), "close {code}; log:\n{log}");
+        assert!(
+            log.contains(says),
+            "close {code}: {says:?} missing; log:\n{log}"
+        );
+    }
+}
+
+/// SIGTERM while Discord cannot be reached (nothing listens where its REST and gateway
+/// were) ends the process within 10 s, status 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_bot_while_discord_is_unreachable() {
+    let fake = FakeDiscord::start().await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    // Discord goes away: the bot keeps trying to reconnect.
+    drop(fake);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let started = Instant::now();
+    bot.signal(libc::SIGTERM);
+    let (exit, bot) = exit_within(bot, Duration::from_secs(10)).await;
+    assert_eq!(exit, Some(0), "log:\n{}", bot.log());
+    assert!(started.elapsed() < Duration::from_secs(10));
 }

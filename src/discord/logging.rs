@@ -90,7 +90,7 @@ impl<'a> MakeWriter<'a> for Redacting {
 
 /// Starts logging: `RUST_LOG` if set, else `level`; the token never reaches the output,
 /// and panics are logged (scrubbed) instead of printed raw.
-pub fn init(level: &str, token: &str) {
+pub fn init(level: &str, token: &str, watch: super::gateway_watch::WatchLayer) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
@@ -99,7 +99,11 @@ pub fn init(level: &str, token: &str) {
         .with_writer(redacting.clone())
         .with_ansi(false)
         .with_filter(filter.and(filter_fn(|meta| !is_frame_logging(meta.target()))));
-    let _ = tracing_subscriber::registry().with(layer).try_init();
+    // The watch sees serenity's warnings and errors whatever the log filter lets through.
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(watch.with_filter(tracing_subscriber::filter::LevelFilter::WARN))
+        .try_init();
     std::panic::set_hook(Box::new(move |info| {
         let message = redacting.scrub(&info.to_string());
         tracing::error!(target: "jedi_bot::panic", "{message}");

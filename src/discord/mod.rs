@@ -12,6 +12,7 @@ pub mod app;
 pub mod commands;
 pub mod conversations;
 pub mod cooldown;
+pub mod gateway_watch;
 pub mod handler;
 pub mod logging;
 pub mod render;
@@ -48,7 +49,13 @@ pub struct Options {
     pub http_client: Option<reqwest::Client>,
     /// Resolves when the bot should shut down (besides SIGINT and SIGTERM).
     pub shutdown: Option<tokio::sync::oneshot::Receiver<()>>,
+    /// Reports the gateway closes serenity does not stop on (see [`gateway_watch`]).
+    pub gateway_watch: Option<gateway_watch::GatewayWatch>,
 }
+
+/// After a shutdown is asked for, the shards get this long to close; then the bot stops
+/// anyway (a shard that cannot reach Discord would otherwise hold it for minutes).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// `jedi-bot run --config FILE`: loads the configuration, starts logging and runs the bot
 /// until SIGINT or SIGTERM. Returns the exit status.
@@ -61,12 +68,20 @@ pub fn run_from_file(path: &Path) -> anyhow::Result<u8> {
         }
     };
     let token = config.discord.token.as_ref().map_or("", |t| t.expose());
-    logging::init(&config.logging.level, token);
+    let watch = gateway_watch::GatewayWatch::new();
+    logging::init(&config.logging.level, token, watch.layer());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run(config, Options::default()))
+    let options = Options {
+        gateway_watch: Some(watch),
+        ..Options::default()
+    };
+    let status = runtime.block_on(run(config, options));
+    // A shard task stuck on an unreachable Discord must not hold the process.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    status
 }
 
 /// Runs the bot with `config` until it is told to stop; returns the exit status.
@@ -175,19 +190,61 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         .context("cannot build the Discord client")?;
 
     let shard_manager = client.shard_manager.clone();
+    // The exit status once a stop is decided (a signal: 0; a fatal gateway close: 2).
+    let status = Arc::new(std::sync::atomic::AtomicU8::new(EXIT_OK));
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let watch = options.gateway_watch.unwrap_or_default();
+    let decided = status.clone();
+    // Set once `run` returns: the process then ends the normal way.
+    let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let returned = finished.clone();
     tokio::spawn(async move {
-        wait_for_shutdown(options.shutdown).await;
-        tracing::info!("shutting down");
-        shard_manager.shutdown_all().await;
+        tokio::select! {
+            _ = wait_for_shutdown(options.shutdown) => tracing::info!("shutting down"),
+            fatal = watch.fatal() => {
+                tracing::error!(
+                    code = fatal.code,
+                    "the gateway closed the connection ({}): {}; stopping",
+                    fatal.code,
+                    fatal.advice
+                );
+                decided.store(EXIT_ERROR, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        // A shard looping on a dead connection can keep the runtime's threads busy for
+        // good: past the grace period the process ends from a thread of its own.
+        let status = decided.load(std::sync::atomic::Ordering::SeqCst);
+        std::thread::spawn(move || {
+            std::thread::sleep(SHUTDOWN_GRACE + Duration::from_secs(1));
+            if !returned.load(std::sync::atomic::Ordering::SeqCst) {
+                tracing::warn!("the shards did not stop in time; exiting");
+                std::process::exit(i32::from(status));
+            }
+        });
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, shard_manager.shutdown_all()).await;
+        let _ = stopping.send(());
     });
     spawn_reload_on_hangup(answers);
 
-    let result = match config.discord.shards {
-        Shards::Auto => client.start_autosharded().await,
-        Shards::Range { first, last, total } => {
-            client.start_shard_range(first..last + 1, total).await
+    let start = async {
+        match config.discord.shards {
+            Shards::Auto => client.start_autosharded().await,
+            Shards::Range { first, last, total } => {
+                client.start_shard_range(first..last + 1, total).await
+            }
         }
     };
+    // The client returns once its shards are shut down; when they cannot be (Discord
+    // unreachable, a shard looping on a dead connection), the stop decided above wins.
+    let result = tokio::select! {
+        result = start => result,
+        Ok(()) = stopped => Ok(()),
+    };
+    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+    let decided = status.load(std::sync::atomic::Ordering::SeqCst);
+    if decided != EXIT_OK {
+        return Ok(decided);
+    }
     Ok(match result {
         Ok(()) => {
             tracing::info!("stopped");

@@ -1,0 +1,176 @@
+//! Gateway closes that serenity does not stop on, though nothing can come of going on.
+//!
+//! serenity 0.12 ends the client on close codes 4004, 4013 and 4014 only. On 4003 (not
+//! authenticated), 4010 (invalid shard), 4011 (sharding required) and 4012 (invalid API
+//! version) its shard runner logs the error and loops on the dead connection, keeping a
+//! core busy while the process looks alive to a supervisor. The only place these closes
+//! surface is serenity's own log events, so a tracing layer watches for them and tells
+//! the bot, which then stops with a clear message and exit status 2.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+
+/// A close the bot cannot recover from, and what to tell the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FatalClose {
+    /// The gateway close code.
+    pub code: u16,
+    /// What went wrong and what to do.
+    pub advice: &'static str,
+}
+
+/// The fatal closes, by what serenity's log says of them.
+const FATAL: [(&str, FatalClose); 4] = [
+    (
+        "NoAuthentication",
+        FatalClose {
+            code: 4003,
+            advice: "the gateway says the bot sent data before identifying (not authenticated)",
+        },
+    ),
+    (
+        "InvalidShardData",
+        FatalClose {
+            code: 4010,
+            advice: "the gateway refused the shard (invalid shard): check [discord] shards (first and last must be below total)",
+        },
+    ),
+    (
+        "OverloadedShard",
+        FatalClose {
+            code: 4011,
+            advice: "sharding required: the bot is in too many guilds for its shards; raise [discord] shards.total (or use shards = \"auto\")",
+        },
+    ),
+    (
+        "unclean close 4012",
+        FatalClose {
+            code: 4012,
+            advice: "the gateway refused the API version (invalid API version): this build's serenity is too old for Discord",
+        },
+    ),
+];
+
+/// Where the layer reports a fatal close, and where the bot waits for one.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayWatch {
+    fatal: Arc<Mutex<Option<FatalClose>>>,
+    notify: Arc<Notify>,
+}
+
+impl GatewayWatch {
+    /// A watch nothing has been reported to yet.
+    pub fn new() -> GatewayWatch {
+        GatewayWatch::default()
+    }
+
+    /// Resolves with the first fatal close reported.
+    pub async fn fatal(&self) -> FatalClose {
+        loop {
+            let notified = self.notify.notified();
+            if let Some(fatal) = *self.fatal.lock().unwrap_or_else(|p| p.into_inner()) {
+                return fatal;
+            }
+            notified.await;
+        }
+    }
+
+    /// Records `fatal` (the first one wins) and wakes the bot.
+    fn report(&self, fatal: FatalClose) {
+        let mut slot = self.fatal.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(fatal);
+        }
+        drop(slot);
+        self.notify.notify_waiters();
+        self.notify.notify_one();
+    }
+
+    /// The layer that watches serenity's log events for fatal closes.
+    pub fn layer(&self) -> WatchLayer {
+        WatchLayer {
+            watch: self.clone(),
+        }
+    }
+}
+
+/// The fatal close a serenity log message reports, if any.
+pub fn classify(message: &str) -> Option<FatalClose> {
+    FATAL
+        .iter()
+        .find(|(pattern, _)| message.contains(pattern))
+        .map(|&(_, fatal)| fatal)
+}
+
+/// A tracing layer reporting fatal closes to a [`GatewayWatch`].
+pub struct WatchLayer {
+    watch: GatewayWatch,
+}
+
+impl<S: Subscriber> Layer<S> for WatchLayer {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let metadata = event.metadata();
+        if !metadata.target().starts_with("serenity") || *metadata.level() > Level::WARN {
+            return;
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        if let Some(fatal) = classify(&message.0) {
+            self.watch.report(fatal);
+        }
+    }
+}
+
+/// An event's fields, as text.
+struct Message(String);
+
+impl Visit for Message {
+    fn record_debug(&mut self, _: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, "{value:?} ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serenity_messages_are_classified_by_close() {
+        let code = |m: &str| classify(m).map(|f| f.code);
+        assert_eq!(
+            code("Shard handler received err: Gateway(OverloadedShard)"),
+            Some(4011)
+        );
+        assert_eq!(
+            code("Shard handler received err: Gateway(InvalidShardData)"),
+            Some(4010)
+        );
+        assert_eq!(
+            code("Shard handler received err: Gateway(NoAuthentication)"),
+            Some(4003)
+        );
+        assert_eq!(
+            code("[ShardInfo { id: 0 }] Unknown unclean close 4012: \"x\""),
+            Some(4012)
+        );
+        assert_eq!(code("Unknown unclean close 4000"), None);
+        assert!(classify("sharding required").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_report_wakes_the_waiter() {
+        let watch = GatewayWatch::new();
+        let waiter = tokio::spawn({
+            let watch = watch.clone();
+            async move { watch.fatal().await }
+        });
+        tokio::task::yield_now().await;
+        watch.report(classify("Gateway(OverloadedShard)").unwrap());
+        assert_eq!(waiter.await.unwrap().code, 4011);
+    }
+}

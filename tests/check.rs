@@ -21,6 +21,9 @@ struct Case {
     /// Remove the file instead.
     #[serde(default)]
     remove: bool,
+    /// Empty the file instead (an editor or `cp` truncates first).
+    #[serde(default)]
+    empty: bool,
     /// Lines from the change to the mistake (for appended entries).
     #[serde(default)]
     offset: usize,
@@ -54,6 +57,8 @@ fn every_broken_fixture_is_reported_at_its_file_and_line() {
         let mut line = 0;
         if case.remove {
             std::fs::remove_file(&path).unwrap();
+        } else if case.empty {
+            std::fs::write(&path, "").unwrap();
         } else if !case.append_hex.is_empty() {
             let mut bytes = std::fs::read(&path).unwrap();
             line = bytes.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -528,3 +528,58 @@ async fn a_fake_without_history_counts_replies_and_keeps_none() {
     assert!(fake.requests().is_empty());
     assert!(fake.messages_sent().is_empty());
 }
+
+/// Truncated, empty and special data files never go live: a `qa.toml` cut at an entry's
+/// end (it still checks out) is refused unless forced, an empty required file and a FIFO
+/// are refused at once, and the old data keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_never_swaps_in_truncated_empty_or_special_files() {
+    let data = crate::support::data_copy();
+    let (fake, _bot) = start(BotSettings {
+        data_dir: Some(data.path().to_path_buf()),
+        owners: vec![FakeDiscord::OWNER_ID],
+        ..BotSettings::default()
+    })
+    .await;
+    let reload = |force: bool| {
+        let options = if force {
+            json!([{"name": "force", "type": 5, "value": true}])
+        } else {
+            json!([])
+        };
+        fake.send_command("reload", options, FakeDiscord::OWNER_ID)
+    };
+    let quotes_path = data.path().join("quotes.toml");
+    let quotes = std::fs::read_to_string(&quotes_path).unwrap();
+    // Cut after the second quote, as an editor writing the file would leave it: it still
+    // checks out.
+    let cut = quotes.match_indices("\n[[quote]]").nth(2).unwrap().0;
+    std::fs::write(&quotes_path, &quotes[..cut]).unwrap();
+    let reply = interaction_reply(&fake, &reload(false)).await.to_string();
+    assert!(
+        reply.contains("refused") && reply.contains("cut short"),
+        "{reply}"
+    );
+    assert!(ask_value(&fake, 1).await.contains("$10 billion"));
+    let reply = interaction_reply(&fake, &reload(true)).await.to_string();
+    assert!(reply.contains("Reloaded"), "forced: {reply}");
+
+    std::fs::write(&quotes_path, &quotes).unwrap();
+    std::fs::write(data.path().join("timeline.toml"), "").unwrap();
+    let reply = interaction_reply(&fake, &reload(false)).await.to_string();
+    assert!(
+        reply.contains("timeline.toml") && reply.contains("empty"),
+        "{reply}"
+    );
+
+    let timeline =
+        std::fs::read_to_string(crate::support::data_dir().join("timeline.toml")).unwrap();
+    std::fs::write(data.path().join("timeline.toml"), timeline).unwrap();
+    let quotes = data.path().join("quotes.toml");
+    std::fs::remove_file(&quotes).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&quotes).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reply = interaction_reply(&fake, &reload(false)).await.to_string();
+        assert!(reply.contains("not a regular file"), "{reply}");
+    }
+}

@@ -50,17 +50,58 @@ impl Answers {
     }
 
     /// Loads the data again and, only if it is valid, swaps it in; otherwise the current
-    /// data stays and every problem is returned. Blocking: call it off the async threads.
-    pub fn reload(&self) -> Result<String, Problems> {
+    /// data stays and the reason is returned. New data that has lost more than half the
+    /// entries, events or quotes is refused unless `force` (a file cut short by an editor
+    /// or a copy still checks out when it is cut at an entry's end). Blocking: call it off
+    /// the async threads.
+    pub fn reload(&self, force: bool) -> Result<String, Refused> {
         let _one_at_a_time = self
             .reloading
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let kb = crate::data::load(&self.source)?;
+        let kb = crate::data::load(&self.source).map_err(Refused::Problems)?;
+        if !force {
+            let current = self.current();
+            let old = current.kb();
+            for (what, before, after) in [
+                ("entries", old.entries().len(), kb.entries().len()),
+                ("timeline events", old.timeline().len(), kb.timeline().len()),
+                ("quotes", old.quotes().len(), kb.quotes().len()),
+            ] {
+                if after * 2 < before {
+                    return Err(Refused::Shrinks {
+                        what,
+                        before,
+                        after,
+                    });
+                }
+            }
+        }
         let engine = Engine::new(kb, self.thresholds);
         engine.prepare();
         let summary = engine.kb().summary();
         self.engine.store(Arc::new(engine));
         Ok(summary)
     }
+}
+
+/// Why a reload kept the current data.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// The new data has problems.
+    #[error("{0}")]
+    Problems(Problems),
+    /// The new data lost more than half of something: most likely a file cut short.
+    #[error(
+        "the new data has {after} {what} where the current has {before}: more than half are gone, \
+         which looks like a file cut short; check it, or reload with force:true if it is meant"
+    )]
+    Shrinks {
+        /// What shrank.
+        what: &'static str,
+        /// How many the current data has.
+        before: usize,
+        /// How many the new data has.
+        after: usize,
+    },
 }

@@ -249,10 +249,14 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     install_context = "Guild",
     interaction_context = "Guild"
 )]
-pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+pub async fn reload(
+    ctx: Context<'_>,
+    #[description = "Reload even if most entries, events or quotes are gone"] force: Option<bool>,
+) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let answers = ctx.data().answers.clone();
-    let text = match tokio::task::spawn_blocking(move || answers.reload()).await? {
+    let force = force.unwrap_or(false);
+    let text = match tokio::task::spawn_blocking(move || answers.reload(force)).await? {
         Ok(summary) => {
             tracing::info!(%summary, "reloaded the data (/reload)");
             format!("Reloaded: {summary}.")

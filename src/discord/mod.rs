@@ -315,7 +315,7 @@ fn spawn_reload_on_hangup(answers: Arc<Answers>) {
         };
         while hangup.recv().await.is_some() {
             let answers = answers.clone();
-            match tokio::task::spawn_blocking(move || answers.reload()).await {
+            match tokio::task::spawn_blocking(move || answers.reload(false)).await {
                 Ok(Ok(summary)) => tracing::info!(%summary, "reloaded the data (SIGHUP)"),
                 Ok(Err(problems)) => {
                     tracing::error!("reload refused, keeping the current data: {problems}")

@@ -23,6 +23,23 @@ amount = ["how much"]
 where = ["where"]
 "#;
 
+const TIMELINE: &str = r#"[[event]]
+id = "generated"
+sort = 1
+date = "Not dated"
+dated = false
+event = "The article was generated."
+sources = ["This article was generated for measuring the engine."]
+"#;
+const QUOTES: &str = r#"[[quote]]
+id = "generated"
+speaker = "The Generator"
+role = "Generator"
+kind = "paraphrase"
+context = "Generating."
+text = "This article was generated for measuring the engine."
+"#;
+
 /// A small deterministic generator, so that the same size gives the same data.
 struct Lcg(u64);
 
@@ -97,12 +114,12 @@ pub fn data(entries: usize) -> (DataSource, Vec<String>) {
         ("article.txt", ARTICLE.to_string()),
         ("source.toml", SOURCE.to_string()),
         ("vocabulary.toml", VOCABULARY.to_string()),
-        ("english-words.txt", String::new()),
-        ("word-frequency.txt", String::new()),
+        ("english-words.txt", "article\n".to_string()),
+        ("word-frequency.txt", "article 49\n".to_string()),
         ("related-words.txt", String::new()),
         ("qa.toml", qa),
-        ("timeline.toml", String::new()),
-        ("quotes.toml", String::new()),
+        ("timeline.toml", TIMELINE.to_string()),
+        ("quotes.toml", QUOTES.to_string()),
     ];
     let files = files
         .into_iter()

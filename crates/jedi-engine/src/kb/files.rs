@@ -103,18 +103,30 @@ impl DataFiles {
                     None => Err(missing(display)),
                 }
             })),
-            DataSource::Dir(dir) => collect(FILE_NAMES.iter().map(|name| {
-                let path = dir.join(name);
-                let display = path.display().to_string();
-                let bytes = std::fs::read(&path).map_err(|e| Problem {
-                    file: display.clone(),
-                    line: None,
-                    column: None,
-                    message: format!("cannot read the file: {e}"),
-                })?;
-                let text = utf8(bytes, &display)?;
-                Ok(DataFile::new(display, text))
-            })),
+            DataSource::Dir(dir) => {
+                // A directory that is not there is one problem, not one per file.
+                if !dir.is_dir() {
+                    return Err(Problems(vec![Problem {
+                        file: dir.display().to_string(),
+                        line: None,
+                        column: None,
+                        message: "not a data directory (it does not exist, or is not a directory)"
+                            .to_string(),
+                    }]));
+                }
+                collect(FILE_NAMES.iter().map(|name| {
+                    let path = dir.join(name);
+                    let display = path.display().to_string();
+                    let bytes = read_capped(&path).map_err(|message| Problem {
+                        file: display.clone(),
+                        line: None,
+                        column: None,
+                        message,
+                    })?;
+                    let text = utf8(bytes, &display)?;
+                    Ok(DataFile::new(display, text))
+                }))
+            }
             DataSource::Memory(memory) => collect(FILE_NAMES.iter().map(|name| {
                 let display = format!("data/{name}");
                 let bytes = memory
@@ -136,6 +148,38 @@ impl DataFiles {
             .expect("a known data file name");
         &self.files[index]
     }
+}
+
+/// No data file may be larger than this: a runaway file (a copy gone wrong, `/dev/zero`
+/// linked in) must not grow the process without bound.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, at most [`MAX_FILE_BYTES`] of them, or why
+/// not. A special file (a FIFO, a device) is refused before it is opened: opening a FIFO
+/// blocks until something writes to it.
+fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if !metadata.is_file() {
+        return Err("cannot read the file: it is not a regular file".to_string());
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is too large ({} bytes; at most {MAX_FILE_BYTES})",
+            metadata.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is too large (over {MAX_FILE_BYTES} bytes)"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The problem of a file the source does not have.
@@ -205,5 +249,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let problems = DataFiles::read(&DataSource::Dir(dir.path().into())).unwrap_err();
         assert_eq!(problems.len(), FILE_NAMES.len());
+    }
+
+    #[test]
+    fn a_directory_that_is_not_there_is_one_problem() {
+        let problems = DataFiles::read(&DataSource::Dir("/no/such/dir".into())).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems.to_string().contains("not a data directory"),
+            "{problems}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_without_opening_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("qa.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here: nothing to test
+        }
+        let error = read_capped(&fifo).unwrap_err();
+        assert!(error.contains("not a regular file"), "{error}");
     }
 }

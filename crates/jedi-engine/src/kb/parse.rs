@@ -186,6 +186,20 @@ pub(crate) fn parse(
     let quotes = toml_file::<RawQuotes>(file(QUOTES), &mut problems)
         .map(|raw| checker.quotes(file(QUOTES), raw, &mut problems))
         .unwrap_or_default();
+    // An editor or `cp` truncates a file before writing it: an empty required file is
+    // a half-done edit, never data to answer from.
+    for name in [
+        VOCABULARY,
+        COMMON_WORDS,
+        WORD_FREQUENCY,
+        QA,
+        TIMELINE,
+        QUOTES,
+    ] {
+        if !has_content(file(name).text) {
+            problems.push(file(name).whole("the file is empty (no data in it)"));
+        }
+    }
 
     let corpus: Vec<&str> = qa
         .iter()
@@ -223,6 +237,14 @@ pub(crate) fn parse(
         }),
         _ => Err(problems),
     }
+}
+
+/// Whether `text` has a line that is neither blank nor a comment.
+fn has_content(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with('#')
+    })
 }
 
 /// Whether `text` opens with a bare "yes" or "no" ("Yes.", "No, ...").

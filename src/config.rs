@@ -244,6 +244,10 @@ pub struct Logging {
     pub unanswered_log: PathBuf,
     /// Put user ids in log lines (off: logs carry no user ids).
     pub log_user_ids: bool,
+    /// Keep the text of logged questions (off: only outcomes and entries are kept).
+    pub store_questions: bool,
+    /// The curators' log is rotated (to `<path>.1`) once it grows past this many bytes.
+    pub unanswered_max_bytes: u64,
 }
 
 impl Default for Logging {
@@ -252,6 +256,8 @@ impl Default for Logging {
             level: "info".to_string(),
             unanswered_log: PathBuf::from("unanswered.jsonl"),
             log_user_ids: false,
+            store_questions: true,
+            unanswered_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -583,3 +583,52 @@ async fn a_reload_never_swaps_in_truncated_empty_or_special_files() {
         assert!(reply.contains("not a regular file"), "{reply}");
     }
 }
+
+/// The curators' log keeps only questions addressed to the bot or, in a listen channel,
+/// read as questions about the story: a bystander's chatter is not stored, nor is a
+/// question the cooldown silences.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bystanders_and_silenced_questions_are_not_stored() {
+    let listen = FakeDiscord::CHANNEL_ID + 1;
+    let (fake, bot) = start(BotSettings {
+        listen_channels: vec![listen],
+        cooldown_seconds: 60,
+        ..BotSettings::default()
+    })
+    .await;
+    fake.send_message(MessageSpec::new(
+        listen,
+        FakeDiscord::USER_ID,
+        "the password is hunter2",
+    ));
+    fake.send_message(MessageSpec::new(
+        listen,
+        FakeDiscord::USER_ID + 1,
+        "how many employees protested jedi?",
+    ));
+    // One user asks twice within the cooldown: the second is not answered, nor stored.
+    fake.send_message(MessageSpec {
+        author_id: FakeDiscord::USER_ID + 2,
+        ..mention("how do i make sourdough bread?")
+    });
+    fake.wait_for_messages_sent(1, WAIT).await;
+    fake.send_message(MessageSpec {
+        author_id: FakeDiscord::USER_ID + 2,
+        ..mention("what is the best pizza topping?")
+    });
+    tokio::time::sleep(QUIET).await;
+    let log = bot.unanswered();
+    assert!(
+        !log.contains("hunter2"),
+        "a bystander's message was stored:\n{log}"
+    );
+    assert!(
+        log.contains("employees protested"),
+        "a question about the story:\n{log}"
+    );
+    assert!(log.contains("sourdough"), "an addressed question:\n{log}");
+    assert!(
+        !log.contains("pizza"),
+        "a silenced question was stored:\n{log}"
+    );
+}

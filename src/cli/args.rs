@@ -114,16 +114,21 @@ pub enum Command {
         #[arg(long, value_name = "FILE", default_value = "config.toml")]
         config: PathBuf,
     },
-    /// Summarise the log of unanswered questions, most frequent first.
-    Unanswered {
+    /// The curators' report: what people asked that the bot could not answer, and its
+    /// low-confidence answers, most frequent first. (Also `jedi-bot unanswered`.)
+    #[command(alias = "unanswered")]
+    Report {
         /// The log file (default: the path in config.toml, else unanswered.jsonl).
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
         /// The configuration file that names the log.
         #[arg(long, value_name = "FILE", default_value = "config.toml")]
         config: PathBuf,
-        /// Show at most this many questions.
+        /// Show at most this many questions of each kind.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// The whole report as one JSON object, for tools.
+        #[arg(long)]
+        json: bool,
     },
 }

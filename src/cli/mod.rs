@@ -115,10 +115,16 @@ pub fn run(command: Command) -> Result<ExitCode> {
             SUCCESS
         }
         Command::Run { config } => jedi_bot::discord::run_from_file(&config)?,
-        Command::Unanswered { log, config, limit } => jedi_bot::discord::unanswered::summarise(
+        Command::Report {
+            log,
+            config,
+            limit,
+            json,
+        } => jedi_bot::discord::unanswered::summarise(
             log.as_deref(),
             &config,
             limit,
+            json,
             &mut io::stdout().lock(),
         )?,
     };

@@ -159,13 +159,25 @@ impl App {
                 "question"
             );
         }
-        if UnansweredLog::wants(outcome, threshold) {
+        // In listen channels and replies the bot reads messages not addressed to it:
+        // only what reads as a question about the story is the curators' business.
+        let addressed = !matches!(surface, Surface::Listen | Surface::Reply);
+        let about_the_story = !matches!(
+            outcome,
+            Outcome::NoAnswer(no) if matches!(no.reason, jedi_engine::Reason::OffTopic | jedi_engine::Reason::Empty)
+        );
+        if UnansweredLog::wants(outcome, threshold) && (addressed || about_the_story) {
             self.unanswered.record(question, outcome);
         }
     }
 
-    /// The cooldown's verdict on `user` asking now.
+    /// The cooldown's verdict on `user` asking now (a question answered starts it).
     pub fn cooldown(&self, user: u64) -> Verdict {
         self.cooldown.check(user, Instant::now())
+    }
+
+    /// Whether `user` may be answered now, without starting the cooldown.
+    pub fn may_answer(&self, user: u64) -> bool {
+        self.cooldown.allows(user, Instant::now())
     }
 }

@@ -47,6 +47,18 @@ impl Cooldown {
         }
     }
 
+    /// Whether a question from `user` at `now` would be answered, leaving the cooldown as
+    /// it is (for messages the bot may not reply to at all).
+    pub fn allows(&self, user: u64, now: Instant) -> bool {
+        self.period.is_zero()
+            || self
+                .windows
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&user)
+                .is_none_or(|window| window.until <= now)
+    }
+
     /// Decides about a question from `user` at `now`.
     pub fn check(&self, user: u64, now: Instant) -> Verdict {
         if self.period.is_zero() {

@@ -187,26 +187,47 @@ struct Asked {
 
 /// Answers one question, within the cooldown. The caller holds a reply slot.
 async fn answer(http: &Http, asked: Asked, app: &App) {
-    let asker = (asked.channel.get(), asked.author);
-    let (engine, outcome, conversation) = app.ask_in(
-        &asked.question,
-        asked.trigger.surface(),
-        asker,
-        asked.replied_to,
-    );
-    let looks_like_question = engine.kb().reads_as_question(&asked.question);
-    if !should_reply(asked.trigger, &outcome, looks_like_question) {
+    // The cooldown comes first: a question it silences is neither answered nor logged. A
+    // message the bot may stay quiet about (listen channels, replies) does not start it.
+    let quiet_unless_answered = matches!(asked.trigger, Trigger::Listen | Trigger::Reply);
+    if quiet_unless_answered && !app.may_answer(asked.author) {
         return;
     }
-    let reply = match app.cooldown(asked.author) {
-        Verdict::Answer => render::outcome(
-            &outcome,
-            engine.kb(),
-            app.replies.style,
-            app.replies.related,
-        ),
-        Verdict::Notify { wait } => render::cooldown_notice(wait.as_secs().max(1)),
-        Verdict::Silent { .. } => return,
+    let verdict = if quiet_unless_answered {
+        None
+    } else {
+        Some(app.cooldown(asked.author))
+    };
+    let reply = match verdict {
+        Some(Verdict::Notify { wait }) => Some(render::cooldown_notice(wait.as_secs().max(1))),
+        Some(Verdict::Silent { .. }) => return,
+        Some(Verdict::Answer) | None => None,
+    };
+    let asker = (asked.channel.get(), asked.author);
+    let (reply, conversation) = match reply {
+        Some(notice) => (notice, None),
+        None => {
+            let (engine, outcome, conversation) = app.ask_in(
+                &asked.question,
+                asked.trigger.surface(),
+                asker,
+                asked.replied_to,
+            );
+            let looks_like_question = engine.kb().reads_as_question(&asked.question);
+            if !should_reply(asked.trigger, &outcome, looks_like_question) {
+                return;
+            }
+            if quiet_unless_answered && app.cooldown(asked.author) != Verdict::Answer {
+                return;
+            }
+            let reply = render::outcome(
+                &outcome,
+                engine.kb(),
+                app.replies.style,
+                app.replies.related,
+            );
+            (reply, Some(conversation))
+        }
     };
     let reference = MessageReference::from((asked.channel, asked.message));
     let reference = match asked.guild {
@@ -218,9 +239,12 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
         .send(http, asked.channel, reply.into_message(reference))
         .await
     {
-        Ok(sent) => app
-            .conversations
-            .keep(asker, sent.map(MessageId::get), conversation),
+        Ok(sent) => {
+            if let Some(conversation) = conversation {
+                app.conversations
+                    .keep(asker, sent.map(MessageId::get), conversation);
+            }
+        }
         Err(error) => {
             tracing::error!(%error, channel = asked.channel.get(), "could not send a reply")
         }

@@ -98,14 +98,21 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         "answering from {source}: {}",
         answers.current().kb().summary()
     );
-    let unanswered =
-        unanswered::UnansweredLog::open(&config.logging.unanswered_log).with_context(|| {
-            format!(
-                "cannot open the unanswered-question log {}",
-                config.logging.unanswered_log.display()
-            )
-        })?;
+    let unanswered = unanswered::UnansweredLog::open(
+        &config.logging.unanswered_log,
+        unanswered::LogSettings {
+            store_questions: config.logging.store_questions,
+            max_bytes: config.logging.unanswered_max_bytes,
+        },
+    )
+    .with_context(|| {
+        format!(
+            "cannot open the unanswered-question log {}",
+            config.logging.unanswered_log.display()
+        )
+    })?;
     let app = Arc::new(App::new(&config, answers.clone(), unanswered));
+    let reopen_log = app.clone();
 
     let Some(token) = config.discord.token.as_ref() else {
         tracing::error!("no Discord token");
@@ -224,7 +231,7 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, shard_manager.shutdown_all()).await;
         let _ = stopping.send(());
     });
-    spawn_reload_on_hangup(answers);
+    spawn_reload_on_hangup(answers, reopen_log);
 
     let start = async {
         match config.discord.shards {
@@ -304,8 +311,9 @@ async fn wait_for_shutdown(extra: Option<tokio::sync::oneshot::Receiver<()>>) {
     }
 }
 
-/// On SIGHUP, reloads the data: a bad edit is reported and the current data stays.
-fn spawn_reload_on_hangup(answers: Arc<Answers>) {
+/// On SIGHUP, reloads the data (a bad edit is reported and the current data stays) and
+/// reopens the curators' log.
+fn spawn_reload_on_hangup(answers: Arc<Answers>, app: Arc<App>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
@@ -314,6 +322,7 @@ fn spawn_reload_on_hangup(answers: Arc<Answers>) {
             return;
         };
         while hangup.recv().await.is_some() {
+            app.unanswered.reopen();
             let answers = answers.clone();
             match tokio::task::spawn_blocking(move || answers.reload(false)).await {
                 Ok(Ok(summary)) => tracing::info!(%summary, "reloaded the data (SIGHUP)"),
@@ -325,7 +334,7 @@ fn spawn_reload_on_hangup(answers: Arc<Answers>) {
         }
     });
     #[cfg(not(unix))]
-    let _ = answers;
+    let _ = (answers, app);
 }
 
 /// Logs every error in full; users see one short sentence (ephemeral).

@@ -246,7 +246,9 @@ async fn bot_subject(config_dir: &std::path::Path) -> Subject {
     std::fs::write(
         &config,
         format!(
-            "[discord]\nproxy_url = {:?}\nguild_id = {}\n[replies]\ncooldown_seconds = 0\n\
+            // Room for a whole burst: the benchmark measures answering, not dropping.
+            "[discord]\nproxy_url = {:?}\nguild_id = {}\nmax_backlog_per_channel = 10000\n\
+             max_backlog = 10000\n[replies]\ncooldown_seconds = 0\n\
              [logging]\nlevel = \"warn\"\nunanswered_log = \"\"\n",
             fake.proxy_url(),
             FakeDiscord::GUILD_ID

@@ -97,6 +97,11 @@ pub struct DiscordConfig {
     pub request_timeout_seconds: u64,
     /// Retry a reply that failed with a server error (5xx) this many times.
     pub send_retries: u32,
+    /// At most this many questions waiting for a reply in one channel; more are dropped
+    /// (logged and counted).
+    pub max_backlog_per_channel: usize,
+    /// At most this many questions waiting for a reply in all.
+    pub max_backlog: usize,
 }
 
 impl Default for DiscordConfig {
@@ -110,6 +115,8 @@ impl Default for DiscordConfig {
             max_concurrent_replies: 16,
             request_timeout_seconds: 15,
             send_retries: 3,
+            max_backlog_per_channel: 200,
+            max_backlog: 5000,
         }
     }
 }
@@ -408,7 +415,8 @@ impl Config {
             if !ok {
                 return Err(invalid(
                     "discord.proxy_url",
-                    format!("expected an http:// or https:// URL, not {url:?}"),
+                    // Never the value: a token pasted in the wrong place must not be printed.
+                    "expected an http:// or https:// URL".to_string(),
                 ));
             }
         }
@@ -422,6 +430,12 @@ impl Config {
             return Err(invalid(
                 "discord.request_timeout_seconds",
                 "must be at least 1".into(),
+            ));
+        }
+        if self.discord.max_backlog_per_channel == 0 || self.discord.max_backlog == 0 {
+            return Err(invalid(
+                "discord.max_backlog",
+                "max_backlog and max_backlog_per_channel must be at least 1".into(),
             ));
         }
         if self.discord.send_retries > 10 {

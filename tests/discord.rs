@@ -632,3 +632,43 @@ async fn bystanders_and_silenced_questions_are_not_stored() {
         "a silenced question was stored:\n{log}"
     );
 }
+
+/// A message Discord delivers twice (after a resume) gets one reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_delivered_twice_is_answered_once() {
+    let (fake, _bot) = start(BotSettings::default()).await;
+    let id = fake.send_message(mention("who won the jedi contract?"));
+    fake.redeliver_message(id);
+    fake.wait_for_messages_sent(1, WAIT).await;
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(fake.messages_sent().len(), 1);
+}
+
+/// An interaction for a command the bot does not know (an old registration) is answered,
+/// ephemerally; buttons and /source say so in an ignored channel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_commands_and_ignored_channels_get_an_ephemeral_answer() {
+    let (fake, _bot) = start(BotSettings {
+        ignored_channels: vec![FakeDiscord::CHANNEL_ID],
+        ..BotSettings::default()
+    })
+    .await;
+    let handle = fake.send_command("no-such-command", json!([]), FakeDiscord::USER_ID);
+    let reply = interaction_reply(&fake, &handle).await;
+    assert_eq!(reply["data"]["flags"], 64, "{reply}");
+    assert!(reply.to_string().contains("out of date"), "{reply}");
+
+    let handle = fake.send_command("source", json!([]), FakeDiscord::USER_ID);
+    let reply = interaction_reply(&fake, &handle).await;
+    assert!(
+        reply.to_string().contains("don't answer in this channel"),
+        "{reply}"
+    );
+    let handle = fake.send_component("ask:jedi-winner", 1, FakeDiscord::USER_ID);
+    let reply = interaction_reply(&fake, &handle).await;
+    assert_eq!(reply["data"]["flags"], 64, "{reply}");
+    assert!(
+        reply.to_string().contains("don't answer in this channel"),
+        "{reply}"
+    );
+}

@@ -348,7 +348,12 @@ async fn a_429_with_the_ratelimiter_on_is_retried_and_delivered_once() {
 /// each is answered exactly once, in its channel, to its message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_questions_in_bursts_are_each_answered_once() {
-    let (fake, bot) = start(BotSettings::default()).await;
+    // Room for every question of the bursts: here none may be dropped.
+    let (fake, bot) = start(BotSettings {
+        backlog: (10_000, 10_000),
+        ..BotSettings::default()
+    })
+    .await;
     let channels = [
         FakeDiscord::CHANNEL_ID,
         555_000_000_000_000_011,
@@ -520,6 +525,7 @@ async fn reloading_under_load_drops_no_question() {
     let data = crate::support::data_copy();
     let (fake, bot) = start(BotSettings {
         data_dir: Some(data.path().to_path_buf()),
+        backlog: (10_000, 10_000),
         ..BotSettings::default()
     })
     .await;
@@ -613,7 +619,8 @@ async fn fatal_gateway_closes_end_the_process_with_a_clear_message() {
     ] {
         let (fake, bot) = start(BotSettings::default()).await;
         fake.close(code).await;
-        let (exit, bot) = exit_within(bot, Duration::from_secs(10)).await;
+        // Within the shutdown grace period and a little more (more on a loaded machine).
+        let (exit, bot) = exit_within(bot, Duration::from_secs(15)).await;
         let log = bot.log();
         assert_eq!(exit, Some(2), "close {code}; log:\n{log}");
         assert!(
@@ -638,4 +645,71 @@ async fn sigterm_stops_the_bot_while_discord_is_unreachable() {
     let (exit, bot) = exit_within(bot, Duration::from_secs(10)).await;
     assert_eq!(exit, Some(0), "log:\n{}", bot.log());
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// One channel whose replies are being retried (429s, with the bot waiting between
+/// attempts) does not hold the reply slots: another channel's question is answered at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_channel_does_not_hold_up_the_others() {
+    let slow = FakeDiscord::CHANNEL_ID + 9;
+    let (fake, bot) = start(BotSettings {
+        send_retries: 10,
+        ..BotSettings::default()
+    })
+    .await;
+    // Every reply in the slow channel is refused for a long while: ten retries each, the
+    // waits between them growing to seconds.
+    fake.set_rest_fault(
+        Fault::new(format!("/channels/{slow}/messages"), 429)
+            .method("POST")
+            .times(10_000),
+    );
+    for user in 0..20 {
+        ask(&fake, slow, FakeDiscord::USER_ID + user, 1);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    ask(
+        &fake,
+        FakeDiscord::CHANNEL_ID,
+        FakeDiscord::USER_ID + 100,
+        1,
+    );
+    let sent = fake.wait_for_messages_sent(1, Duration::from_secs(5)).await;
+    assert_eq!(sent.len(), 1, "log:\n{}", bot.log());
+    assert_eq!(channel_of(&sent[0]), Some(FakeDiscord::CHANNEL_ID));
+    // Without the fix it waited for the slow channel's retries (tens of seconds).
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// A channel whose replies hang cannot grow the backlog past its bound: the rest are
+/// dropped, logged and counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backlog_is_bounded_per_channel() {
+    let slow = FakeDiscord::CHANNEL_ID + 9;
+    let (fake, bot) = start(BotSettings {
+        request_timeout_seconds: 30,
+        backlog: (50, 1000),
+        ..BotSettings::default()
+    })
+    .await;
+    fake.set_rest_fault(
+        Fault::hang(format!("/channels/{slow}/messages"))
+            .method("POST")
+            .times(10_000),
+    );
+    for user in 0..120 {
+        ask(&fake, slow, FakeDiscord::USER_ID + user, 1);
+    }
+    // 50 wait for a reply (hanging); the other 70 are dropped and logged.
+    let dropped = || {
+        bot.log()
+            .matches("too many questions waiting for a reply")
+            .count()
+    };
+    let started = Instant::now();
+    while dropped() < 70 && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(dropped(), 70, "{}", bot.log());
 }

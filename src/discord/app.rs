@@ -69,6 +69,8 @@ pub struct App {
     pub extra_owners: Vec<u64>,
     /// The conversations follow-up questions continue.
     pub conversations: Conversations,
+    /// The questions waiting for a reply.
+    pub backlog: Arc<super::backlog::Backlog>,
 }
 
 impl App {
@@ -87,6 +89,10 @@ impl App {
             log_user_ids: config.logging.log_user_ids,
             extra_owners: config.discord.owners.clone(),
             conversations: Conversations::new(Duration::from_secs(config.conversation.ttl_seconds)),
+            backlog: super::backlog::Backlog::new(
+                config.discord.max_backlog_per_channel,
+                config.discord.max_backlog,
+            ),
         }
     }
 

@@ -215,6 +215,9 @@ async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocomp
     interaction_context = "Guild|BotDm|PrivateChannel"
 )]
 pub async fn source(ctx: Context<'_>) -> Result<(), Error> {
+    if !channel_allowed(ctx).await? {
+        return Ok(());
+    }
     let engine = ctx.data().answers.current();
     ctx.send(render::source(engine.kb().source()).into_poise())
         .await?;

@@ -163,13 +163,18 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
         guild: message.guild_id,
         author: message.author.id.get(),
     };
+    let Some(ticket) = app.backlog.admit(asked.channel.get()) else {
+        tracing::warn!(
+            channel = asked.channel.get(),
+            dropped = app.backlog.dropped(),
+            "too many questions waiting for a reply; dropped one"
+        );
+        return;
+    };
     let (http, app) = (http.clone(), app.clone());
     tokio::spawn(async move {
-        let _slot = app.sender.slot().await;
-        // Boxed, so that a queued question's task is the size of its question:
-        // answering and sending (serenity's request future is several KB) is
-        // allocated only once a reply slot is free.
-        Box::pin(answer(&http, asked, &app)).await;
+        let _ticket = ticket;
+        answer(&http, asked, &app).await;
     });
 }
 
@@ -185,7 +190,7 @@ struct Asked {
     author: u64,
 }
 
-/// Answers one question, within the cooldown. The caller holds a reply slot.
+/// Answers one question, within the cooldown.
 async fn answer(http: &Http, asked: Asked, app: &App) {
     // The cooldown comes first: a question it silences is neither answered nor logged. A
     // message the bot may stay quiet about (listen channels, replies) does not start it.
@@ -265,6 +270,17 @@ async fn on_component(
     component: &ComponentInteraction,
     app: &App,
 ) -> Result<(), Error> {
+    let in_guild = component.guild_id.is_some();
+    if in_guild && !app.triggers.allows_channel(component.channel_id.get()) {
+        let reply = Reply {
+            content: Some("I don't answer in this channel.".into()),
+            ephemeral: true,
+            ..Reply::default()
+        };
+        let response = CreateInteractionResponse::Message(reply.into_interaction());
+        component.create_response(&ctx.http, response).await?;
+        return Ok(());
+    }
     let engine = app.answers.current();
     let response = match CustomId::decode(&component.data.custom_id) {
         Some(CustomId::Ask(id)) => match app.cooldown(component.user.id.get()) {

@@ -9,6 +9,7 @@
 
 pub mod answers;
 pub mod app;
+pub mod backlog;
 pub mod commands;
 pub mod conversations;
 pub mod cooldown;
@@ -337,6 +338,17 @@ fn spawn_reload_on_hangup(answers: Arc<Answers>, app: Arc<App>) {
     let _ = (answers, app);
 }
 
+/// The ephemeral reply to a command the bot cannot read (registered by an older build).
+fn stale_command() -> render::Reply {
+    render::Reply {
+        content: Some(
+            "That command is out of date here; try again in a minute, or use /ask.".into(),
+        ),
+        ephemeral: true,
+        ..render::Reply::default()
+    }
+}
+
 /// Logs every error in full; users see one short sentence (ephemeral).
 async fn on_error(error: poise::FrameworkError<'_, Arc<App>, Error>) {
     match error {
@@ -351,6 +363,36 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<App>, Error>) {
                 ..render::Reply::default()
             };
             let _ = ctx.send(reply.into_poise()).await;
+        }
+        // A command registered by an older build (or typed options poise cannot read):
+        // the asker still gets an answer, never "the application did not respond".
+        poise::FrameworkError::UnknownInteraction {
+            framework,
+            interaction,
+            ..
+        } => {
+            tracing::warn!(command = %interaction.data.name, "an interaction for an unknown command");
+            let response = serenity::all::CreateInteractionResponse::Message(
+                stale_command().into_interaction(),
+            );
+            if let Err(error) = interaction
+                .create_response(&framework.serenity_context.http, response)
+                .await
+            {
+                tracing::error!(%error, "could not answer an unknown interaction");
+            }
+        }
+        poise::FrameworkError::CommandStructureMismatch {
+            description, ctx, ..
+        } => {
+            tracing::warn!(command = %ctx.command().qualified_name, description, "a command's options did not match");
+            let _ = poise::Context::Application(ctx)
+                .send(stale_command().into_poise())
+                .await;
+        }
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().qualified_name, %error, "a command's options could not be read");
+            let _ = ctx.send(stale_command().into_poise()).await;
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(

@@ -116,7 +116,9 @@ pub fn escape_user_text(text: &str, max: usize) -> String {
                 out.push(c);
             }
             '@' => out.push_str("@\u{200B}"),
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            // Bidi controls would reorder the rest of the message around the question.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {}
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -508,6 +510,12 @@ impl CustomId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_text_loses_bidi_controls_and_line_separators() {
+        let escaped = escape_user_text("a\u{202E}b\u{2028}c\u{2029}d\u{2066}e", 100);
+        assert_eq!(escaped, "ab c de");
+    }
     use jedi_engine::{Engine, Thresholds};
     use serde_json::Value;
 

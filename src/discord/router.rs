@@ -19,7 +19,13 @@ pub struct Router {
     app: Arc<App>,
     /// The bot's own user, known from READY (as poise learns it).
     bot: OnceLock<UserId>,
+    /// The ids of the messages and interactions handled lately: Discord may deliver one
+    /// twice (after a resume), and it must be answered once.
+    seen: std::sync::Mutex<lru::LruCache<u64, ()>>,
 }
+
+/// How many recent message and interaction ids are remembered for deduplication.
+const SEEN: usize = 10_000;
 
 impl Router {
     /// Routes messages to `app` and everything else to `poise`.
@@ -28,7 +34,19 @@ impl Router {
             poise,
             app,
             bot: OnceLock::new(),
+            seen: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(SEEN).expect("non-zero"),
+            )),
         }
+    }
+
+    /// Whether `id` was seen before (and remembers it).
+    fn seen_before(&self, id: u64) -> bool {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.put(id, ()).is_some()
     }
 }
 
@@ -41,6 +59,15 @@ impl serenity::framework::Framework for Router {
     async fn dispatch(&self, ctx: Context, event: FullEvent) {
         if let FullEvent::Ready { data_about_bot } = &event {
             let _ = self.bot.set(data_about_bot.user.id);
+        }
+        let id = match &event {
+            FullEvent::Message { new_message } => Some(new_message.id.get()),
+            FullEvent::InteractionCreate { interaction } => Some(interaction.id().get()),
+            _ => None,
+        };
+        if id.is_some_and(|id| self.seen_before(id)) {
+            tracing::debug!(id, "an event delivered twice; handled once");
+            return;
         }
         match (&event, self.bot.get()) {
             (FullEvent::Message { new_message }, Some(&bot)) => {

@@ -47,18 +47,10 @@ impl Sender {
         }
     }
 
-    /// Waits for a reply slot. Hold it while building and sending the reply: under a burst,
-    /// questions queue here holding only their message, not a rendered reply.
-    pub async fn slot(&self) -> tokio::sync::SemaphorePermit<'_> {
-        self.permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed")
-    }
-
     /// Sends `message` to `channel`, retrying on server errors and rate limits, and returns
-    /// the sent message's id (when Discord's answer has one). The caller holds a
-    /// [`slot`](Self::slot).
+    /// the sent message's id (when Discord's answer has one). Each attempt holds one of
+    /// the sending slots, the waits between attempts none: a channel whose replies are
+    /// being retried does not hold up the others.
     ///
     /// The message is serialised once for every attempt, and of Discord's copy of the sent
     /// message only the id is read: parsing all of it (embed, buttons and all) cost the
@@ -82,6 +74,11 @@ impl Sender {
                 LightMethod::Post,
             )
             .body(Some(body.clone()));
+            let slot = self
+                .permits
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
             let sent = match http.request(request).await {
                 // Read to the end, so the connection goes back to the pool.
                 Ok(response) => response
@@ -91,6 +88,7 @@ impl Sender {
                     .map_err(|error| serenity::Error::Http(HttpError::Request(error))),
                 Err(error) => Err(error),
             };
+            drop(slot);
             match sent {
                 Ok(id) => return Ok(id),
                 Err(error) if attempt < self.retries && retryable(&error) => {

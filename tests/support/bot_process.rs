@@ -28,6 +28,10 @@ pub struct BotSettings {
     pub shards: String,
     /// `[conversation] ttl_seconds`.
     pub conversation_ttl_seconds: u64,
+    /// `[triggers] ignored_channels`.
+    pub ignored_channels: Vec<u64>,
+    /// `[discord] max_backlog_per_channel` and `max_backlog`.
+    pub backlog: (usize, usize),
 }
 
 impl Default for BotSettings {
@@ -43,6 +47,8 @@ impl Default for BotSettings {
             log_level: "info",
             shards: "\"auto\"".to_string(),
             conversation_ttl_seconds: 300,
+            ignored_channels: Vec::new(),
+            backlog: (200, 5000),
         }
     }
 }
@@ -70,8 +76,11 @@ impl BotProcess {
              send_retries = {retries}\n\
              request_timeout_seconds = {timeout}\n\
              shards = {shards}\n\
+             max_backlog_per_channel = {per_channel}\n\
+             max_backlog = {backlog}\n\
              [triggers]\n\
              listen_channels = {listen:?}\n\
+             ignored_channels = {ignored:?}\n\
              [replies]\n\
              cooldown_seconds = {cooldown}\n\
              style = {style:?}\n\
@@ -88,7 +97,10 @@ impl BotProcess {
             retries = settings.send_retries,
             timeout = settings.request_timeout_seconds,
             shards = settings.shards,
+            per_channel = settings.backlog.0,
+            backlog = settings.backlog.1,
             listen = settings.listen_channels,
+            ignored = settings.ignored_channels,
             cooldown = settings.cooldown_seconds,
             style = settings.style,
             level = settings.log_level,

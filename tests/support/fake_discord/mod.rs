@@ -825,6 +825,20 @@ impl FakeDiscord {
         }
     }
 
+    /// Delivers message `id` (sent with `send_message`) once more, as Discord may after a
+    /// resume.
+    pub fn redeliver_message(&self, id: u64) {
+        let message = self
+            .shared
+            .lock()
+            .messages
+            .get(&id)
+            .cloned()
+            .expect("a known message");
+        let guild = message["guild_id"].as_str().and_then(|g| g.parse().ok());
+        self.send_dispatch("MESSAGE_CREATE", message, guild);
+    }
+
     /// Dispatches any event with a proper sequence number (queued and replayed like the rest),
     /// routed by `guild_id`.
     pub fn send_dispatch(&self, event_name: &str, d: Value, guild_id: Option<u64>) {

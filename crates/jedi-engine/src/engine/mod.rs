@@ -82,6 +82,19 @@ impl std::fmt::Display for Explanation {
 /// A question that is mostly words the data knows, with no good match, is "on the story
 /// but not covered"; below this share of known word weight it is "off the story".
 pub const NOT_COVERED_SHARE: f32 = 0.5;
+/// A question is read up to this many characters (the rest is ignored): nobody asks in
+/// more, and some characters expand many times over when normalised (U+FDFA becomes 18),
+/// so the cost of reading a question stays bounded whatever is sent.
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+/// `text` cut to its first [`MAX_QUESTION_CHARS`] characters.
+fn capped(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
 /// A question that names one of the story's entities gets "did you mean" rather than a
 /// decline when its best match scores at least this, however unsure the decision is.
 pub const ENTITY_SUGGEST_SCORE: f32 = 0.3;
@@ -168,6 +181,7 @@ impl Engine {
 
     /// How the engine reads `question`.
     fn read(&self, question: &str) -> Question {
+        let question = capped(question);
         let analyzer = self.kb.analyzer();
         Question {
             terms: analyzer.analyze(question),
@@ -332,7 +346,7 @@ impl Engine {
     /// How the engine read `question` and scored the best entries: for curators asking
     /// "why did it answer that?" (`jedi-bot ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Explanation {
-        let terms = self.kb.analyzer().analyze(question);
+        let terms = self.kb.analyzer().analyze(capped(question));
         let needed = Needed {
             top: limit,
             covered: 0,
@@ -418,7 +432,7 @@ impl Engine {
     /// The answerable entries best matching `text`, best first, at most `limit`, whatever
     /// their score: for autocomplete. Empty text lists the entries in data order.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<Candidate> {
-        let terms = self.kb.analyzer().analyze(text);
+        let terms = self.kb.analyzer().analyze(capped(text));
         if terms.is_empty() {
             return self
                 .kb
@@ -603,6 +617,24 @@ mod reading_tests {
         // What the question asks about counts however common a word it is.
         let asked = weight("how lady is the bridge", "ladi");
         assert!(asked > everyday, "{asked} {everyday}");
+    }
+
+    #[test]
+    fn a_question_is_read_only_up_to_its_cap() {
+        let engine = crate::fixture::engine();
+        let padding = "\u{FDFA} ".repeat(super::MAX_QUESTION_CHARS);
+        let explained = engine.explain(&format!("{padding} who won the bridge contract"), 1);
+        assert!(
+            !explained
+                .terms
+                .iter()
+                .any(|t| &*t.term.key == "bridg" || &*t.term.key == "bridge"),
+            "words past the cap were read"
+        );
+        assert!(engine
+            .ask(&format!("{padding} who won"))
+            .answer_id()
+            .is_none());
     }
 
     #[test]

@@ -210,6 +210,8 @@ pub struct EngineConfig {
     pub margin: f32,
     /// See [`Thresholds::suggest`].
     pub suggest_threshold: f32,
+    /// See [`Thresholds::suggest_window`].
+    pub suggest_window: f32,
     /// See [`Thresholds::max_suggestions`].
     pub max_suggestions: usize,
 }
@@ -222,6 +224,7 @@ impl Default for EngineConfig {
             answer_threshold: t.answer,
             margin: t.margin,
             suggest_threshold: t.suggest,
+            suggest_window: t.suggest_window,
             max_suggestions: t.max_suggestions,
         }
     }
@@ -234,8 +237,8 @@ impl EngineConfig {
             answer: self.answer_threshold,
             margin: self.margin,
             suggest: self.suggest_threshold,
+            suggest_window: self.suggest_window,
             max_suggestions: self.max_suggestions,
-            ..Thresholds::default()
         }
     }
 }
@@ -302,6 +305,9 @@ pub struct Config {
     pub logging: Logging,
     /// `[conversation]`
     pub conversation: ConversationConfig,
+    /// What is allowed but probably not meant (shown once logging has started).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// A configuration that cannot be used.
@@ -309,7 +315,7 @@ pub struct Config {
 #[non_exhaustive]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source} (copy config.example.toml to start one)")]
+    #[error("cannot read {path} (copy config.example.toml to start one)")]
     Read {
         /// The file.
         path: String,
@@ -329,10 +335,13 @@ pub enum ConfigError {
         message: String,
     },
     /// A key has a value that cannot work.
-    #[error("{path}: {key}: {message}")]
+    #[error("{path}:{line}: {key}: {message}")]
     Invalid {
         /// The file.
         path: String,
+        /// 1-based line of the key (of the section when the key is not written; 1 when
+        /// neither is).
+        line: usize,
         /// The key, e.g. `discord.proxy_url`.
         key: &'static str,
         /// What is expected.
@@ -350,10 +359,23 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Reads and checks `path`; the token comes from `DISCORD_TOKEN` if set.
+    /// Reads and checks `path`; the token comes from `DISCORD_TOKEN` if set. With the
+    /// token in the environment the file may be missing: every setting then has its
+    /// default.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let (text, display) = read(path)?;
-        Config::parse(&text, &display, std::env::var(TOKEN_ENV).ok())
+        let env_token = std::env::var(TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.trim().is_empty());
+        let (text, display) = match read(path) {
+            Ok(read) => read,
+            Err(ConfigError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound && env_token.is_some() =>
+            {
+                (String::new(), path.display().to_string())
+            }
+            Err(error) => return Err(error),
+        };
+        Config::parse(&text, &display, env_token)
     }
 
     /// Reads `path` for its settings only, with no token needed (for `jedi-bot unanswered`).
@@ -369,7 +391,7 @@ impl Config {
         if let Some(token) = env_token.filter(|t| !t.trim().is_empty()) {
             config.discord.token = Some(Token(token));
         }
-        config.check(path)?;
+        config.warnings = config.check(text, path)?;
         Ok(config)
     }
 
@@ -377,7 +399,7 @@ impl Config {
         toml::from_str(text).map_err(|error| {
             let (line, column) = error
                 .span()
-                .map(|span| line_col(text, span.start))
+                .map(|span| jedi_engine::line_and_column(text, span.start))
                 .unwrap_or((1, 1));
             ConfigError::Syntax {
                 path: path.to_string(),
@@ -388,58 +410,28 @@ impl Config {
         })
     }
 
-    fn check(&self, path: &str) -> Result<(), ConfigError> {
+    /// Checks every value; returns the warnings (allowed, but probably not meant).
+    fn check(&self, text: &str, path: &str) -> Result<Vec<String>, ConfigError> {
         let invalid = |key: &'static str, message: String| ConfigError::Invalid {
             path: path.to_string(),
+            line: key_line(text, key),
             key,
             message,
         };
-        match &self.discord.token {
-            None => {
-                return Err(ConfigError::NoToken {
-                    path: path.to_string(),
-                })
-            }
-            Some(token) if token.0.trim().is_empty() || token.0.chars().any(char::is_whitespace) => {
-                return Err(invalid(
-                    "discord.token",
-                    "the token is empty or has spaces in it; copy it again from the developer portal".into(),
-                ))
-            }
-            Some(_) => {}
+        if self.discord.token.is_none() {
+            return Err(ConfigError::NoToken {
+                path: path.to_string(),
+            });
         }
-        if let Some(url) = &self.discord.proxy_url {
-            let ok = (url.starts_with("http://") || url.starts_with("https://"))
-                && url.len() > "https://".len()
-                && !url.chars().any(char::is_whitespace);
-            if !ok {
-                return Err(invalid(
-                    "discord.proxy_url",
-                    // Never the value: a token pasted in the wrong place must not be printed.
-                    "expected an http:// or https:// URL".to_string(),
-                ));
-            }
-        }
-        if self.discord.max_concurrent_replies == 0 {
+        self.check_token(&invalid)?;
+        self.check_discord(&invalid)?;
+        self.check_replies(&invalid)?;
+        self.check_engine(&invalid)?;
+        if tracing_subscriber::EnvFilter::try_new(&self.logging.level).is_err() {
             return Err(invalid(
-                "discord.max_concurrent_replies",
-                "must be at least 1".into(),
+                "logging.level",
+                "not a log filter (try \"info\" or \"jedi_bot=debug,warn\")".into(),
             ));
-        }
-        if self.discord.request_timeout_seconds == 0 {
-            return Err(invalid(
-                "discord.request_timeout_seconds",
-                "must be at least 1".into(),
-            ));
-        }
-        if self.discord.max_backlog_per_channel == 0 || self.discord.max_backlog == 0 {
-            return Err(invalid(
-                "discord.max_backlog",
-                "max_backlog and max_backlog_per_channel must be at least 1".into(),
-            ));
-        }
-        if self.discord.send_retries > 10 {
-            return Err(invalid("discord.send_retries", "must be at most 10".into()));
         }
         if let Some(prefix) = &self.triggers.prefix {
             if prefix.trim().is_empty() {
@@ -449,43 +441,153 @@ impl Config {
                 ));
             }
         }
+        let mut warnings = Vec::new();
         if !self.triggers.mention
             && self.triggers.listen_channels.is_empty()
             && self.triggers.prefix.is_none()
             && !self.triggers.direct_messages
         {
-            tracing::warn!("no message trigger is on: only slash commands will be answered");
+            warnings.push(format!(
+                "{path}: no message trigger is on ([triggers] mention, listen_channels, prefix, direct_messages): only slash commands will be answered"
+            ));
         }
+        Ok(warnings)
+    }
+
+    fn check_token(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+        let token = self.discord.token.as_ref().map_or("", |t| t.0.trim());
+        // Never the value, in any of these messages.
+        if token.len() > 4 && token.is_char_boundary(4) && token[..4].eq_ignore_ascii_case("bot ") {
+            return Err(invalid(
+                "discord.token",
+                "the token starts with \"Bot \": give the token alone, without that prefix".into(),
+            ));
+        }
+        if token.is_empty() || token.chars().any(char::is_whitespace) {
+            return Err(invalid(
+                "discord.token",
+                "the token is empty or has spaces in it; copy it again from the developer portal"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_discord(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+        let d = &self.discord;
+        if let Some(url) = &d.proxy_url {
+            let ok = (url.starts_with("http://") || url.starts_with("https://"))
+                && url.len() > "https://".len()
+                && !url.chars().any(char::is_whitespace);
+            if !ok {
+                // Never the value: a token pasted in the wrong place must not be printed.
+                return Err(invalid(
+                    "discord.proxy_url",
+                    "expected an http:// or https:// URL".into(),
+                ));
+            }
+        }
+        let at_least_one = [
+            (
+                "discord.max_concurrent_replies",
+                d.max_concurrent_replies as u64,
+            ),
+            ("discord.request_timeout_seconds", d.request_timeout_seconds),
+            (
+                "discord.max_backlog_per_channel",
+                d.max_backlog_per_channel as u64,
+            ),
+            ("discord.max_backlog", d.max_backlog as u64),
+        ];
+        for (key, value) in at_least_one {
+            if value == 0 {
+                return Err(invalid(key, "must be at least 1".into()));
+            }
+        }
+        if d.send_retries > MAX_SEND_RETRIES {
+            return Err(invalid(
+                "discord.send_retries",
+                format!("must be at most {MAX_SEND_RETRIES}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_replies(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         if self.replies.related > crate::limits::BUTTONS_PER_ROW {
             return Err(invalid(
                 "replies.related",
                 format!("must be at most {}", crate::limits::BUTTONS_PER_ROW),
             ));
         }
-        if self.replies.cooldown_seconds > 3600 {
+        if self.replies.cooldown_seconds > MAX_COOLDOWN_SECONDS {
             return Err(invalid(
                 "replies.cooldown_seconds",
-                "must be at most 3600".into(),
-            ));
-        }
-        if let Err(message) = self
-            .engine
-            .thresholds()
-            .validate(crate::limits::BUTTONS_PER_ROW)
-        {
-            return Err(invalid("engine", message));
-        }
-        if tracing_subscriber::EnvFilter::try_new(&self.logging.level).is_err() {
-            return Err(invalid(
-                "logging.level",
-                format!(
-                    "{:?} is not a log filter (try \"info\" or \"jedi_bot=debug,warn\")",
-                    self.logging.level
-                ),
+                format!("must be at most {MAX_COOLDOWN_SECONDS}"),
             ));
         }
         Ok(())
     }
+
+    fn check_engine(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+        let Err(message) = self
+            .engine
+            .thresholds()
+            .validate(crate::limits::BUTTONS_PER_ROW)
+        else {
+            return Ok(());
+        };
+        // The thresholds name their own fields; the file names them as below (longest
+        // field names first: "suggest_window" before "suggest").
+        let keys = [
+            ("suggest_window", "engine.suggest_window"),
+            ("max_suggestions", "engine.max_suggestions"),
+            ("suggest", "engine.suggest_threshold"),
+            ("answer", "engine.answer_threshold"),
+            ("margin", "engine.margin"),
+        ];
+        let (key, message) = keys
+            .iter()
+            .find(|(field, _)| message.starts_with(field))
+            .map_or(("engine", message.clone()), |(field, key)| {
+                let name = key.trim_start_matches("engine.");
+                let message = format!("{name}{}", &message[field.len()..])
+                    .replace("above answer", "above answer_threshold");
+                (*key, message)
+            });
+        Err(invalid(key, message))
+    }
+}
+
+/// How the checks make the error of a key.
+type Invalid<'a> = dyn Fn(&'static str, String) -> ConfigError + 'a;
+
+/// `send_retries` may be at most this.
+const MAX_SEND_RETRIES: u32 = 10;
+/// `cooldown_seconds` may be at most this.
+const MAX_COOLDOWN_SECONDS: u64 = 3600;
+
+/// The 1-based line of `key` ("section.name") in the config `text`: the line where the
+/// key is set in its section, else the section's header, else 1.
+fn key_line(text: &str, key: &str) -> usize {
+    let (section, name) = key.split_once('.').unwrap_or((key, ""));
+    let mut in_section = false;
+    let mut section_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_section = line.trim_matches(|c| c == '[' || c == ']').trim() == section;
+            if in_section {
+                section_line.get_or_insert(i + 1);
+            }
+            continue;
+        }
+        let sets_key = line.split_once('=').is_some_and(|(k, _)| k.trim() == name);
+        if in_section && !name.is_empty() && sets_key {
+            return i + 1;
+        }
+    }
+    section_line.unwrap_or(1)
 }
 
 fn read(path: &Path) -> Result<(String, String), ConfigError> {
@@ -495,17 +597,6 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
         source,
     })?;
     Ok((text, display))
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 pub mod config;
 pub mod data;
 pub mod discord;
+pub mod exit;
 pub mod limits;
 
 pub use jedi_engine::{

@@ -139,8 +139,12 @@ fn quote_finds_by_speaker_and_by_words() {
         .args(["quote", "brad smith"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("machines have started a war"))
-        .stdout(predicate::str::contains("direct quote"));
+        .stdout(predicate::str::contains(
+            "machines have started a war\u{201D}",
+        ))
+        .stdout(predicate::str::contains(
+            "\u{2014} Brad Smith (Microsoft President)",
+        ));
     jedi_bot()
         .args(["quote", "withdraw from the conversation"])
         .assert()
@@ -202,6 +206,21 @@ fn a_missing_data_directory_is_reported_and_refused() {
 
 #[test]
 fn run_without_a_config_or_token_explains_and_exits_2() {
+    // With the token in the environment the file is not needed: the bot starts (and,
+    // with no Discord reachable here, is stopped by the test's timeout) rather than
+    // refusing for lack of a config file.
+    let dir = tempfile::tempdir().unwrap();
+    let output = jedi_bot()
+        .current_dir(dir.path())
+        .env("DISCORD_TOKEN", "MTIz.test.token-for-a-run-without-a-file")
+        .env("RUST_LOG", "off")
+        .arg("run")
+        .timeout(std::time::Duration::from_secs(2))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("cannot read config.toml"), "{stderr}");
+
     let dir = tempfile::tempdir().unwrap();
     jedi_bot()
         .current_dir(dir.path())
@@ -329,4 +348,94 @@ fn eval_can_cut_each_entry_to_its_first_phrasings() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("on-topic: 1 questions"));
+}
+
+#[test]
+fn eval_says_once_that_a_file_is_missing() {
+    let output = jedi_bot()
+        .args(["eval", "/no/such/set.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}
+
+#[test]
+fn timeline_refuses_from_after_to() {
+    jedi_bot()
+        .args(["timeline", "--from", "2019", "--to", "2018"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--from 2019 is after --to 2018"));
+}
+
+#[test]
+fn quotes_name_their_speaker_once_and_paraphrases_are_not_in_quotation_marks() {
+    let output = jedi_bot().args(["quote"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains(", The company"), "{text}");
+    assert!(!text.contains(") ("), "{text}");
+    for block in text.split("\n\n") {
+        if block.starts_with("As the article puts it") {
+            assert!(
+                !block.lines().next().unwrap().contains('\u{201C}'),
+                "{block}"
+            );
+        }
+    }
+    assert!(
+        text.contains("As the article puts it: Microsoft declined to comment"),
+        "{text}"
+    );
+}
+
+#[test]
+fn config_errors_name_the_line_and_the_key_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[discord]\ntoken = \"a.b.c\"\n\n[engine]\nanswer_threshold = 2.0\n",
+    )
+    .unwrap();
+    jedi_bot()
+        .args(["run", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "config.toml:5: engine.answer_threshold: answer_threshold must be between 0 and 1",
+        ));
+    std::fs::write(&config, "[discord]\ntoken = \"Bot MTIz.abc.def\"\n").unwrap();
+    let output = jedi_bot()
+        .args(["run", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("without that prefix"), "{stderr}");
+    assert!(
+        !stderr.contains("MTIz.abc.def"),
+        "the token was echoed: {stderr}"
+    );
+    std::fs::write(
+        &config,
+        "[discord]\ntoken = \"a.b.c\"\nproxy_url = \"MTIz.secret.value\"\n",
+    )
+    .unwrap();
+    let output = jedi_bot()
+        .args(["run", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("config.toml:3: discord.proxy_url"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("MTIz.secret.value"),
+        "a secret-looking value was echoed: {stderr}"
+    );
 }

@@ -335,12 +335,11 @@ async fn a_429_with_the_ratelimiter_on_is_retried_and_delivered_once() {
         .collect();
     assert_eq!(posts, [429, 200], "one rate-limited try, one delivery");
     let _ = stop.send(());
-    let code = tokio::time::timeout(Duration::from_secs(10), bot)
+    tokio::time::timeout(Duration::from_secs(10), bot)
         .await
         .expect("shuts down")
         .unwrap()
-        .unwrap();
-    assert_eq!(code, 0);
+        .expect("stops without an error");
     drop(dir);
 }
 
@@ -620,7 +619,7 @@ async fn fatal_gateway_closes_end_the_process_with_a_clear_message() {
         let (fake, bot) = start(BotSettings::default()).await;
         fake.close(code).await;
         // Within the shutdown grace period and a little more (more on a loaded machine).
-        let (exit, bot) = exit_within(bot, Duration::from_secs(15)).await;
+        let (exit, bot) = exit_within(bot, Duration::from_secs(30)).await;
         let log = bot.log();
         assert_eq!(exit, Some(2), "close {code}; log:\n{log}");
         assert!(

@@ -69,11 +69,14 @@ pub enum Command {
         data: Option<PathBuf>,
     },
     /// Show the dispute's events in order.
+    ///
+    /// An event the article gives no date for is shown when the stretch of the story it
+    /// falls in (between the dated events around it) overlaps the years asked for.
     Timeline {
-        /// Only events from this year on.
+        /// Only events from this year on (inclusive).
         #[arg(long, value_name = "YEAR")]
         from: Option<i32>,
-        /// Only events up to this year.
+        /// Only events up to this year (inclusive); not before --from.
         #[arg(long, value_name = "YEAR")]
         to: Option<i32>,
         /// Load the data from this directory.

@@ -14,12 +14,7 @@ use jedi_bot::{eval, Engine, KnowledgeBase, Thresholds};
 
 use args::{Command, EngineArgs};
 
-/// Exit status: success (answered, data good).
-pub const SUCCESS: u8 = 0;
-/// Exit status: ran fine, but a question was not answered (or the data has problems).
-pub const NEGATIVE: u8 = 1;
-/// Exit status: an error.
-pub const ERROR: u8 = 2;
+pub use jedi_bot::exit::{ERROR, NEGATIVE, SUCCESS};
 
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<ExitCode> {
@@ -39,35 +34,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Check { data } => check(data.as_deref())?,
-        Command::Timeline { from, to, data } => {
-            let kb = load(data.as_deref())?;
-            let mut out = io::stdout().lock();
-            let events = kb.timeline_between(from, to);
-            if events.is_empty() {
-                writeln!(out, "No events in that range.")?;
-            }
-            for event in events {
-                writeln!(out, "{}", render::event(event))?;
-            }
-            SUCCESS
-        }
-        Command::Quote { query, data } => {
-            let kb = load(data.as_deref())?;
-            let quotes = match query.as_deref() {
-                Some(query) if !query.trim().is_empty() => kb.search_quotes(query),
-                _ => kb.quotes().iter().collect(),
-            };
-            let mut out = io::stdout().lock();
-            if quotes.is_empty() {
-                writeln!(out, "No quote matches that.")?;
-                NEGATIVE
-            } else {
-                for quote in quotes {
-                    writeln!(out, "{}", render::quote(quote))?;
-                }
-                SUCCESS
-            }
-        }
+        Command::Timeline { from, to, data } => timeline(from, to, data.as_deref())?,
+        Command::Quote { query, data } => quote(query.as_deref(), data.as_deref())?,
         Command::Export { data } => {
             let kb = load(data.as_deref())?;
             let mut out = io::stdout().lock();
@@ -80,41 +48,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             verbose,
             phrasings,
             engine,
-        } => {
-            let engine = build_engine_cut(&engine, phrasings)?;
-            let items = eval::read_items(&file)?;
-            let report = eval::grade_items(&engine, &items);
-            let mut out = io::stdout().lock();
-            writeln!(out, "{report}")?;
-            if !report.failures.is_empty() {
-                writeln!(out, "\nfailures ({}):", report.failures.len())?;
-                let shown = if verbose { usize::MAX } else { 40 };
-                for failure in report.failures.iter().take(shown) {
-                    let place = match failure.turn {
-                        Some((line, turn)) => format!("line {line} turn {turn}: "),
-                        None => String::new(),
-                    };
-                    let context = match &failure.context {
-                        Some(id) => format!(" (read against {id})"),
-                        None => String::new(),
-                    };
-                    writeln!(
-                        out,
-                        "  [{:?}] {place}{:?} -> {}{context}",
-                        failure.verdict, failure.case.q, failure.got
-                    )?;
-                }
-                if report.failures.len() > shown {
-                    writeln!(
-                        out,
-                        "  ... and {} more (use --verbose)",
-                        report.failures.len() - shown
-                    )?;
-                }
-            }
+        } => eval_set(&file, verbose, phrasings, &engine)?,
+        Command::Run { config } => {
+            jedi_bot::discord::run_from_file(&config)?;
             SUCCESS
         }
-        Command::Run { config } => jedi_bot::discord::run_from_file(&config)?,
         Command::Report {
             log,
             config,
@@ -130,6 +68,83 @@ pub fn run(command: Command) -> Result<ExitCode> {
     };
     Ok(ExitCode::from(status))
 }
+
+/// `jedi-bot timeline`: the events between the years, in order.
+fn timeline(from: Option<i32>, to: Option<i32>, data: Option<&Path>) -> Result<u8> {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            bail!("--from {from} is after --to {to}");
+        }
+    }
+    let kb = load(data)?;
+    let mut out = io::stdout().lock();
+    let events = kb.timeline_between(from, to);
+    if events.is_empty() {
+        writeln!(out, "No events in that range.")?;
+    }
+    for event in events {
+        writeln!(out, "{}", render::event(event))?;
+    }
+    Ok(SUCCESS)
+}
+
+/// `jedi-bot quote`: every quote, or those by a speaker or with some words.
+fn quote(query: Option<&str>, data: Option<&Path>) -> Result<u8> {
+    let kb = load(data)?;
+    let quotes = match query {
+        Some(query) if !query.trim().is_empty() => kb.search_quotes(query),
+        _ => kb.quotes().iter().collect(),
+    };
+    let mut out = io::stdout().lock();
+    if quotes.is_empty() {
+        writeln!(out, "No quote matches that.")?;
+        return Ok(NEGATIVE);
+    }
+    for quote in quotes {
+        writeln!(out, "{}", render::quote(quote))?;
+    }
+    Ok(SUCCESS)
+}
+
+/// `jedi-bot eval`: grades a question set and prints the report and the failures.
+fn eval_set(file: &Path, verbose: bool, phrasings: Option<usize>, args: &EngineArgs) -> Result<u8> {
+    let engine = build_engine_cut(args, phrasings)?;
+    let items = eval::read_items(file)?;
+    let report = eval::grade_items(&engine, &items);
+    let mut out = io::stdout().lock();
+    writeln!(out, "{report}")?;
+    if report.failures.is_empty() {
+        return Ok(SUCCESS);
+    }
+    writeln!(out, "\nfailures ({}):", report.failures.len())?;
+    let shown = if verbose { usize::MAX } else { FAILURES_SHOWN };
+    for failure in report.failures.iter().take(shown) {
+        let place = match failure.turn {
+            Some((line, turn)) => format!("line {line} turn {turn}: "),
+            None => String::new(),
+        };
+        let context = match &failure.context {
+            Some(id) => format!(" (read against {id})"),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "  [{:?}] {place}{:?} -> {}{context}",
+            failure.verdict, failure.case.q, failure.got
+        )?;
+    }
+    if report.failures.len() > shown {
+        writeln!(
+            out,
+            "  ... and {} more (use --verbose)",
+            report.failures.len() - shown
+        )?;
+    }
+    Ok(SUCCESS)
+}
+
+/// How many failures `eval` lists without `--verbose`.
+const FAILURES_SHOWN: usize = 40;
 
 /// Loads the knowledge base, or fails with every problem of the data.
 fn load(dir: Option<&Path>) -> Result<KnowledgeBase> {

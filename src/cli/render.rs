@@ -152,14 +152,13 @@ pub fn event(event: &Event) -> String {
     out
 }
 
-/// One quote with speaker, role, kind and context.
+/// One quote: its words (in quotation marks only when they are the speaker's), who said
+/// it, and when.
 pub fn quote(quote: &Quote) -> String {
     format!(
-        "\u{201C}{}\u{201D}\n  {}, {} ({})\n  {}\n",
-        quote.text,
-        quote.speaker,
-        quote.role,
-        quote.kind.label(),
+        "{}\n  \u{2014} {}\n  {}\n",
+        quote.shown_text(),
+        quote.attribution(),
         quote.context
     )
 }

@@ -22,10 +22,10 @@ pub mod send;
 pub mod unanswered;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use serenity::all::{
     ClientBuilder, GatewayError, GatewayIntents, GuildId, HttpBuilder, HttpError, UserId,
 };
@@ -37,11 +37,6 @@ use crate::config::{Config, Shards};
 
 /// The error type of handlers and commands: logged in full, never shown to users.
 pub type Error = anyhow::Error;
-
-/// Exit status when the bot stopped because it was asked to.
-pub const EXIT_OK: u8 = 0;
-/// Exit status for a configuration, data, token or connection error.
-pub const EXIT_ERROR: u8 = 2;
 
 /// What the embedding program may supply (tests use these; `jedi-bot run` does not).
 #[derive(Default)]
@@ -58,77 +53,163 @@ pub struct Options {
 /// anyway (a shard that cannot reach Discord would otherwise hold it for minutes).
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+/// Why the bot could not run, or stopped on its own.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BotError {
+    /// The configuration cannot be used.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The data has problems.
+    #[error("cannot load {from}: {problems}")]
+    Data {
+        /// Where the data comes from.
+        from: String,
+        /// What is wrong with it.
+        problems: jedi_engine::Problems,
+    },
+    /// The curators' log cannot be opened.
+    #[error("cannot open the curators' log {path}")]
+    Log {
+        /// The log's path.
+        path: String,
+        /// Why.
+        #[source]
+        error: std::io::Error,
+    },
+    /// Something the bot needs could not be set up (the runtime, the HTTP client).
+    #[error("cannot start: {0}")]
+    Setup(String),
+    /// Discord refused the token.
+    #[error("Discord rejected the bot token ({0}): check DISCORD_TOKEN or [discord] token")]
+    TokenRejected(&'static str),
+    /// The gateway closed the connection for good.
+    #[error("the gateway closed the connection ({}): {}", .0.code, .0.advice)]
+    GatewayClosed(gateway_watch::FatalClose),
+    /// The connection to Discord failed otherwise.
+    #[error("the Discord connection failed: {0}")]
+    Connection(String),
+}
+
 /// `jedi-bot run --config FILE`: loads the configuration, starts logging and runs the bot
-/// until SIGINT or SIGTERM. Returns the exit status.
-pub fn run_from_file(path: &Path) -> anyhow::Result<u8> {
-    let config = match Config::load(path) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("jedi-bot: {error}");
-            return Ok(EXIT_ERROR);
-        }
-    };
+/// until SIGINT or SIGTERM.
+pub fn run_from_file(path: &Path) -> Result<(), BotError> {
+    let config = Config::load(path)?;
     let token = config.discord.token.as_ref().map_or("", |t| t.expose());
     let watch = gateway_watch::GatewayWatch::new();
     logging::init(&config.logging.level, token, watch.layer());
+    // Checked before logging could start; shown now.
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .map_err(|e| BotError::Setup(format!("the async runtime: {e}")))?;
     let options = Options {
         gateway_watch: Some(watch),
         ..Options::default()
     };
-    let status = runtime.block_on(run(config, options));
+    let result = runtime.block_on(run(config, options));
     // A shard task stuck on an unreachable Discord must not hold the process.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    status
+    result
 }
 
-/// Runs the bot with `config` until it is told to stop; returns the exit status.
-pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
+/// Runs the bot with `config` until it is told to stop.
+pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
     let source = crate::data::source(config.engine.data_dir.as_deref());
-    let answers = match Answers::load(source.clone(), config.engine.thresholds()) {
-        Ok(answers) => Arc::new(answers),
-        Err(problems) => {
-            tracing::error!("cannot load {source}: {problems}");
-            return Ok(EXIT_ERROR);
-        }
-    };
+    let answers =
+        Answers::load(source.clone(), config.engine.thresholds()).map_err(|problems| {
+            BotError::Data {
+                from: source.to_string(),
+                problems,
+            }
+        })?;
+    let answers = Arc::new(answers);
     tracing::info!(
         "answering from {source}: {}",
         answers.current().kb().summary()
     );
-    let unanswered = unanswered::UnansweredLog::open(
-        &config.logging.unanswered_log,
-        unanswered::LogSettings {
-            store_questions: config.logging.store_questions,
-            max_bytes: config.logging.unanswered_max_bytes,
-        },
-    )
-    .with_context(|| {
-        format!(
-            "cannot open the unanswered-question log {}",
-            config.logging.unanswered_log.display()
-        )
-    })?;
+    let unanswered = open_log(&config)?;
     let app = Arc::new(App::new(&config, answers.clone(), unanswered));
-    let reopen_log = app.clone();
-
-    let Some(token) = config.discord.token.as_ref() else {
-        tracing::error!("no Discord token");
-        return Ok(EXIT_ERROR);
+    let http = build_http(&config, options.http_client)?;
+    let framework = build_framework(&config, app.clone());
+    let mut client = ClientBuilder::new_with_http(http, intents(&config))
+        .framework(router::Router::new(framework, app.clone()))
+        .await
+        .map_err(|e| BotError::Setup(format!("the Discord client: {e}")))?;
+    let stop = Stop::spawn(
+        client.shard_manager.clone(),
+        options.shutdown,
+        options.gateway_watch.unwrap_or_default(),
+    );
+    spawn_reload_on_hangup(answers, app);
+    let start = async {
+        match config.discord.shards {
+            Shards::Auto => client.start_autosharded().await,
+            Shards::Range { first, last, total } => {
+                client.start_shard_range(first..last + 1, total).await
+            }
+        }
     };
+    // The client returns once its shards are shut down; when they cannot be (Discord
+    // unreachable, a shard looping on a dead connection), the stop decided wins.
+    let result = tokio::select! {
+        result = start => result,
+        Ok(()) = stop.done => Ok(()),
+    };
+    stop.returned.store(true, Ordering::SeqCst);
+    if let Some(fatal) = *lock(&stop.fatal) {
+        return Err(BotError::GatewayClosed(fatal));
+    }
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
+            Err(BotError::TokenRejected("gateway close 4004"))
+        }
+        Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(response)))
+            if response.status_code.as_u16() == 401 =>
+        {
+            Err(BotError::TokenRejected("401 Unauthorized"))
+        }
+        Err(error) => Err(BotError::Connection(error.to_string())),
+    }
+}
+
+/// The curators' log the configuration names.
+fn open_log(config: &Config) -> Result<unanswered::UnansweredLog, BotError> {
+    let path = &config.logging.unanswered_log;
+    let settings = unanswered::LogSettings {
+        store_questions: config.logging.store_questions,
+        max_bytes: config.logging.unanswered_max_bytes,
+    };
+    unanswered::UnansweredLog::open(path, settings).map_err(|error| BotError::Log {
+        path: path.display().to_string(),
+        error,
+    })
+}
+
+/// Discord's REST client: rustls with the configured timeout (or `client`), through the
+/// configured proxy, with no pings allowed by default.
+fn build_http(
+    config: &Config,
+    client: Option<reqwest::Client>,
+) -> Result<serenity::all::Http, BotError> {
+    let token = config.discord.token.as_ref().map_or("", |t| t.expose());
     let timeout = Duration::from_secs(config.discord.request_timeout_seconds);
-    let client = match options.http_client {
+    let client = match client {
         Some(client) => client,
         None => reqwest::Client::builder()
             .use_rustls_tls()
             .timeout(timeout)
             .build()
-            .context("cannot build the HTTP client")?,
+            .map_err(|e| BotError::Setup(format!("the HTTP client: {e}")))?,
     };
-    let mut http = HttpBuilder::new(token.expose())
+    let mut http = HttpBuilder::new(token)
         .client(client)
         .default_allowed_mentions(render::no_pings());
     if let Some(proxy) = &config.discord.proxy_url {
@@ -136,17 +217,24 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         // also bypass the proxy.
         http = http.proxy(proxy.as_str()).ratelimiter_disabled(true);
     }
-    let http = http.build();
+    Ok(http.build())
+}
 
+/// The gateway intents the triggers need (Message Content only for listen channels and
+/// the prefix).
+fn intents(config: &Config) -> GatewayIntents {
     let mut intents =
         GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
     if config.triggers.needs_message_content() {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
+    intents
+}
 
+/// poise, with the commands, the handlers, and the commands registered on READY.
+fn build_framework(config: &Config, app: Arc<App>) -> poise::Framework<Arc<App>, Error> {
     let guild = config.discord.guild_id.map(GuildId::new);
-    let routed_app = app.clone();
-    let framework = poise::Framework::builder()
+    poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             event_handler: |framework, event| {
@@ -174,105 +262,88 @@ pub async fn run(config: Config, options: Options) -> anyhow::Result<u8> {
         })
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                let registered = match guild {
-                    Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
-                    None => poise::builtins::register_globally(ctx, commands).await,
-                };
-                match registered {
-                    Ok(()) => tracing::info!(
-                        commands = commands.len(),
-                        scope = if guild.is_some() { "guild" } else { "global" },
-                        "registered the slash commands"
-                    ),
-                    Err(error) => tracing::error!(%error, "could not register the slash commands"),
-                }
+                register(ctx, &framework.options().commands, guild).await;
                 Ok(app)
             })
         })
-        .build();
+        .build()
+}
 
-    let mut client = ClientBuilder::new_with_http(http, intents)
-        .framework(router::Router::new(framework, routed_app))
-        .await
-        .context("cannot build the Discord client")?;
-
-    let shard_manager = client.shard_manager.clone();
-    // The exit status once a stop is decided (a signal: 0; a fatal gateway close: 2).
-    let status = Arc::new(std::sync::atomic::AtomicU8::new(EXIT_OK));
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let watch = options.gateway_watch.unwrap_or_default();
-    let decided = status.clone();
-    // Set once `run` returns: the process then ends the normal way.
-    let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let returned = finished.clone();
-    tokio::spawn(async move {
-        tokio::select! {
-            _ = wait_for_shutdown(options.shutdown) => tracing::info!("shutting down"),
-            fatal = watch.fatal() => {
-                tracing::error!(
-                    code = fatal.code,
-                    "the gateway closed the connection ({}): {}; stopping",
-                    fatal.code,
-                    fatal.advice
-                );
-                decided.store(EXIT_ERROR, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
-        // A shard looping on a dead connection can keep the runtime's threads busy for
-        // good: past the grace period the process ends from a thread of its own.
-        let status = decided.load(std::sync::atomic::Ordering::SeqCst);
-        std::thread::spawn(move || {
-            std::thread::sleep(SHUTDOWN_GRACE + Duration::from_secs(1));
-            if !returned.load(std::sync::atomic::Ordering::SeqCst) {
-                tracing::warn!("the shards did not stop in time; exiting");
-                std::process::exit(i32::from(status));
-            }
-        });
-        let _ = tokio::time::timeout(SHUTDOWN_GRACE, shard_manager.shutdown_all()).await;
-        let _ = stopping.send(());
-    });
-    spawn_reload_on_hangup(answers, reopen_log);
-
-    let start = async {
-        match config.discord.shards {
-            Shards::Auto => client.start_autosharded().await,
-            Shards::Range { first, last, total } => {
-                client.start_shard_range(first..last + 1, total).await
-            }
-        }
+/// Registers the commands in `guild`, or globally.
+async fn register(
+    ctx: &serenity::all::Context,
+    commands: &[poise::Command<Arc<App>, Error>],
+    guild: Option<GuildId>,
+) {
+    let registered = match guild {
+        Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
+        None => poise::builtins::register_globally(ctx, commands).await,
     };
-    // The client returns once its shards are shut down; when they cannot be (Discord
-    // unreachable, a shard looping on a dead connection), the stop decided above wins.
-    let result = tokio::select! {
-        result = start => result,
-        Ok(()) = stopped => Ok(()),
-    };
-    finished.store(true, std::sync::atomic::Ordering::SeqCst);
-    let decided = status.load(std::sync::atomic::Ordering::SeqCst);
-    if decided != EXIT_OK {
-        return Ok(decided);
+    match registered {
+        Ok(()) => tracing::info!(
+            commands = commands.len(),
+            scope = if guild.is_some() { "guild" } else { "global" },
+            "registered the slash commands"
+        ),
+        Err(error) => tracing::error!(%error, "could not register the slash commands"),
     }
-    Ok(match result {
-        Ok(()) => {
-            tracing::info!("stopped");
-            EXIT_OK
+}
+
+/// How the bot stops: on a signal (or the embedding program's), or on a gateway close
+/// nothing can come of. The shards get [`SHUTDOWN_GRACE`] to close; past it the process
+/// ends from a thread of its own, since a shard looping on a dead connection can keep the
+/// runtime's threads busy for good.
+struct Stop {
+    /// Resolves once the shards were told to stop and had their grace period.
+    done: tokio::sync::oneshot::Receiver<()>,
+    /// The fatal close, when that is why the bot stops.
+    fatal: Arc<std::sync::Mutex<Option<gateway_watch::FatalClose>>>,
+    /// Set once [`run`] returns: the process then ends the normal way.
+    returned: Arc<AtomicBool>,
+}
+
+impl Stop {
+    fn spawn(
+        shard_manager: Arc<serenity::all::ShardManager>,
+        shutdown: Option<tokio::sync::oneshot::Receiver<()>>,
+        watch: gateway_watch::GatewayWatch,
+    ) -> Stop {
+        let (done_tx, done) = tokio::sync::oneshot::channel();
+        let fatal = Arc::new(std::sync::Mutex::new(None));
+        let returned = Arc::new(AtomicBool::new(false));
+        let (why, has_returned) = (fatal.clone(), returned.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = wait_for_shutdown(shutdown) => tracing::info!("shutting down"),
+                close = watch.fatal() => *lock(&why) = Some(close),
+            }
+            let status = lock(&why).map_or(crate::exit::SUCCESS, |close| {
+                tracing::error!("{}; stopping", BotError::GatewayClosed(close));
+                crate::exit::ERROR
+            });
+            std::thread::spawn(move || {
+                std::thread::sleep(SHUTDOWN_GRACE + Duration::from_secs(1));
+                if !has_returned.load(Ordering::SeqCst) {
+                    tracing::warn!("the shards did not stop in time; exiting");
+                    std::process::exit(i32::from(status));
+                }
+            });
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, shard_manager.shutdown_all()).await;
+            let _ = done_tx.send(());
+        });
+        Stop {
+            done,
+            fatal,
+            returned,
         }
-        Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
-            tracing::error!("Discord rejected the bot token (gateway close 4004): check DISCORD_TOKEN or [discord] token");
-            EXIT_ERROR
-        }
-        Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(response)))
-            if response.status_code.as_u16() == 401 =>
-        {
-            tracing::error!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or [discord] token");
-            EXIT_ERROR
-        }
-        Err(error) => {
-            tracing::error!(%error, "the Discord connection failed");
-            EXIT_ERROR
-        }
-    })
+    }
+}
+
+/// A lock that a panic elsewhere does not make unusable (the data is one value).
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Resolves on SIGINT, SIGTERM, or the embedding program's signal.

@@ -373,12 +373,9 @@ pub fn quotes(quotes: &[&Quote], source: &Source) -> Reply {
     let mut used = 100 + source.attribution.chars().count();
     let mut shown = 0;
     for quote in quotes.iter().take(limits::EMBED_FIELDS - 1) {
-        let name = truncate(
-            &format!("{}, {} ({})", quote.speaker, quote.role, quote.kind.label()),
-            limits::EMBED_FIELD_NAME,
-        );
+        let name = truncate(&quote.attribution(), limits::EMBED_FIELD_NAME);
         let value = truncate(
-            &format!("“{}”\n*{}*", quote.text, quote.context),
+            &format!("{}\n*{}*", quote.shown_text(), quote.context),
             limits::EMBED_FIELD_VALUE,
         );
         used += name.chars().count() + value.chars().count();

@@ -103,8 +103,8 @@ pub enum Item {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EvalError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    /// The file could not be read (the cause is the error's source, shown after it).
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: String,

@@ -44,8 +44,8 @@ pub use engine::{
     Outcome, Read, Reason, TermsRead, Thresholds, DEFAULT_TTL, FEATURES,
 };
 pub use kb::{
-    DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote, QuoteKind, Source,
-    TextBudgets, FILE_NAMES,
+    line_and_column, DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote,
+    QuoteKind, Source, TextBudgets, FILE_NAMES,
 };
 pub use text::{clean, Lexicon, Reading, Term, TermKind};
 

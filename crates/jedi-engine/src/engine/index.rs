@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::kb::Entry;
-use crate::text::{Analyzer, Reading, Term, TermKind};
+use crate::text::{Analyzer, ExactReader, Reading, Term, TermKind};
 
 /// How much a question-kind term (who, when, how much, ...) weighs, next to word
 /// weights that run from about 0.7 (words in every entry) to `ln(1 + entries)`.
@@ -144,13 +144,56 @@ impl Needed {
 /// it must reach, so that rounding in the bound never skips an entry that would tie.
 const BOUND_SLACK: f32 = 1e-4;
 
+/// One entry's score for a question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ranked {
+    /// The entry's index.
+    pub entry: usize,
+    /// Its score, the best of its phrasings'.
+    pub score: f32,
+    /// The index (within the entry) of its best phrasing.
+    pub phrasing: usize,
+}
+
+/// What a question asks, worked out once before its entries are scored.
+#[derive(Debug, Default)]
+struct Asked {
+    /// The weight of all its terms.
+    question_weight: f32,
+    /// The weight of its words (not question kinds).
+    word_weight: f32,
+    /// Of those, the weight of the words the data has.
+    known_word_weight: f32,
+    /// Whether it has a word at all.
+    has_words: bool,
+    /// The bits of the question kinds it asks that the data knows.
+    kinds: u64,
+    /// Whether it asks a kind of fact at all.
+    asks_kind: bool,
+    /// (bit, credited weight) of each question kind asked that the data knows.
+    kind_weights: Vec<(u64, f32)>,
+    /// The contrast-group terms it names.
+    contrasts: Vec<(u32, TermId)>,
+}
+
+impl Asked {
+    /// The credited weight of the asked kinds among `kinds`.
+    fn kinds_matched(&self, kinds: u64) -> f32 {
+        self.kind_weights
+            .iter()
+            .filter(|(bit, _)| kinds & bit != 0)
+            .map(|(_, w)| w)
+            .sum()
+    }
+}
+
 /// How a question scored against the index.
 #[derive(Debug, Default)]
 pub(crate) struct Scores {
-    /// (entry index, score, index of its best phrasing), best first; only entries with a
-    /// phrasing sharing a term with the question, and of those only the ones that could
-    /// reach the [`Needed`] ranks (and perhaps some more).
-    pub ranked: Vec<(usize, f32, usize)>,
+    /// The entries scored, best first: only entries with a phrasing sharing a term with
+    /// the question, and of those only the ones that could reach the [`Needed`] ranks
+    /// (and perhaps some more).
+    pub ranked: Vec<Ranked>,
     /// Share of the question's word weight the data knows, 0 to 1.
     pub known_share: f32,
     /// Whether the question had any word at all after analysis.
@@ -192,53 +235,15 @@ pub(crate) struct Index {
 
 impl Index {
     /// Indexes the phrasings (as analysed: `phrasing_terms[entry][phrasing]`), answers and
-    /// excerpts of `entries`.
+    /// excerpts of `entries`, and the article's sentences around the excerpts.
     pub fn build(
         analyzer: &Analyzer,
         article: &str,
         entries: &[Arc<Entry>],
         phrasing_terms: &[Vec<Vec<Term>>],
     ) -> Index {
-        let mut index = Index {
-            words: HashMap::default(),
-            kinds: HashMap::default(),
-            weights: Vec::new(),
-            bag_postings: Vec::new(),
-            phrasings: Vec::new(),
-            phrasing_terms: Vec::new(),
-            contrast_terms: Vec::new(),
-            entries: Vec::with_capacity(entries.len()),
-            kind_bits: HashMap::default(),
-            contrast_groups: HashMap::default(),
-            zipf10: Vec::new(),
-            entity_terms: Default::default(),
-            entity_keys: Vec::new(),
-            yes_no: Vec::new(),
-            unknown_weight: 0.0,
-        };
-        for (group, keys) in analyzer.contrasts().iter().enumerate() {
-            for key in keys {
-                let id = index.intern(&Term {
-                    key: key.clone(),
-                    kind: TermKind::Word,
-                    reading: Reading::Typed,
-                    zipf10: None,
-                    focus: false,
-                });
-                index.contrast_groups.insert(id, group as u32);
-            }
-        }
-        for (key, class) in analyzer.entities() {
-            let id = index.intern(&Term {
-                key: key.clone(),
-                kind: TermKind::Word,
-                reading: Reading::Typed,
-                zipf10: None,
-                focus: false,
-            });
-            index.entity_terms.insert(id);
-            index.entity_keys.push((id, key.clone(), class.clone()));
-        }
+        let mut index = Index::empty(entries.len());
+        index.intern_vocabulary(analyzer);
         let mut reader = analyzer.exact_reader();
         // Each phrasing's terms, until the weights are known.
         let mut phrasing_ids: Vec<Vec<TermId>> = Vec::new();
@@ -246,101 +251,175 @@ impl Index {
             index
                 .yes_no
                 .extend(entry.questions.iter().map(|q| analyzer.is_yes_no(q)));
-            let mut kinds = 0u64;
-            // The phrasings' terms, then (in `others`) those only the answer and excerpts have.
-            let mut bag: Vec<TermId> = Vec::new();
             let first_phrasing = index.phrasings.len() as u32;
+            let mut kinds = 0u64;
+            // The phrasings' terms, then (in `others`) those only the answer, the excerpts
+            // and their sentences have.
+            let mut bag: Vec<TermId> = Vec::new();
             for terms in &phrasing_terms[entry_index] {
-                let mut ids = Vec::with_capacity(terms.len());
-                let mut phrasing_kinds = 0u64;
-                for term in terms {
-                    let id = index.intern(term);
-                    if term.kind == TermKind::Question {
-                        let next_bit = 1u64 << (index.kind_bits.len() as u32).min(63);
-                        phrasing_kinds |= *index.kind_bits.entry(id).or_insert(next_bit);
-                    }
-                    ids.push(id);
-                }
-                kinds |= phrasing_kinds;
-                ids.sort_unstable();
-                ids.dedup();
-                // Question kinds are matched per phrasing through `kinds`, not through
-                // its terms: "who" is in a sizeable share of all phrasings, and a phrasing
-                // sharing only a question word with a question is no match.
-                let terms_start = index.phrasing_terms.len() as u32;
-                for &id in &ids {
-                    if !index.kind_bits.contains_key(&id) {
-                        index.phrasing_terms.push(id);
-                        bag.push(id);
-                    }
-                }
-                let start = index.contrast_terms.len() as u32;
-                let contrasts = index.contrasts_of(&ids);
-                index.contrast_terms.extend(contrasts);
-                index.phrasings.push(Phrasing {
-                    kinds: phrasing_kinds,
-                    weight: 0.0,
-                    terms: (terms_start, index.phrasing_terms.len() as u32),
-                    contrasts: (start, index.contrast_terms.len() as u32),
-                });
+                let ids = index.add_phrasing(terms, &mut bag);
+                kinds |= index.phrasings.last().map_or(0, |p| p.kinds);
                 phrasing_ids.push(ids);
             }
             bag.sort_unstable();
             bag.dedup();
-            let mut others: Vec<TermId> = Vec::new();
-            // The answer, its excerpts and the whole sentences of the article they come
-            // from: a question may use the article's own words for what it asks.
-            let sentences = entry.sources.iter().map(|s| sentence_around(article, s));
-            let texts = std::iter::once(entry.answer.as_str())
-                .chain(entry.sources.iter().map(String::as_str))
-                .chain(sentences);
-            for text in texts {
-                for term in reader.analyze(text) {
-                    if term.kind == TermKind::Word {
-                        let id = index.intern(&term);
-                        if bag.binary_search(&id).is_err() {
-                            others.push(id);
-                        }
-                    }
-                }
-            }
-            others.sort_unstable();
-            others.dedup();
-            debug_assert!(
-                entry_index < IN_PHRASINGS as usize,
-                "entry index overflows a posting"
-            );
-            let entry_id = entry_index as u32;
-            for &id in &bag {
-                index.bag_postings[id as usize].push(entry_id | IN_PHRASINGS);
-            }
-            for &id in &others {
-                index.bag_postings[id as usize].push(entry_id);
-            }
+            let others = index.entry_text_terms(&mut reader, article, entry, &bag);
+            index.post_bag(entry_index, &bag, &others);
             index.entries.push(IndexedEntry {
                 kinds,
                 gap: !entry.covered,
                 phrasings: (first_phrasing, index.phrasings.len() as u32),
             });
         }
-        let n = entries.len().max(1) as f32;
-        index.weights = index
+        index.weigh(entries.len(), &phrasing_ids);
+        index
+    }
+
+    /// An index of nothing yet, with room for `entries`.
+    fn empty(entries: usize) -> Index {
+        Index {
+            words: HashMap::default(),
+            kinds: HashMap::default(),
+            weights: Vec::new(),
+            bag_postings: Vec::new(),
+            phrasings: Vec::new(),
+            phrasing_terms: Vec::new(),
+            contrast_terms: Vec::new(),
+            entries: Vec::with_capacity(entries),
+            kind_bits: HashMap::default(),
+            contrast_groups: HashMap::default(),
+            zipf10: Vec::new(),
+            entity_terms: Default::default(),
+            entity_keys: Vec::new(),
+            yes_no: Vec::new(),
+            unknown_weight: 0.0,
+        }
+    }
+
+    /// Gives the vocabulary's contrast groups and entities their terms.
+    fn intern_vocabulary(&mut self, analyzer: &Analyzer) {
+        let word = |key: &Arc<str>| Term {
+            key: key.clone(),
+            kind: TermKind::Word,
+            reading: Reading::Typed,
+            zipf10: None,
+            focus: false,
+        };
+        for (group, keys) in analyzer.contrasts().iter().enumerate() {
+            for key in keys {
+                let id = self.intern(&word(key));
+                self.contrast_groups.insert(id, group as u32);
+            }
+        }
+        for (key, class) in analyzer.entities() {
+            let id = self.intern(&word(key));
+            self.entity_terms.insert(id);
+            self.entity_keys.push((id, key.clone(), class.clone()));
+        }
+    }
+
+    /// Adds one phrasing of the entry being indexed: its word terms go to `bag` too.
+    /// Returns all its term ids (question kinds included), sorted.
+    fn add_phrasing(&mut self, terms: &[Term], bag: &mut Vec<TermId>) -> Vec<TermId> {
+        let mut ids = Vec::with_capacity(terms.len());
+        let mut phrasing_kinds = 0u64;
+        for term in terms {
+            let id = self.intern(term);
+            if term.kind == TermKind::Question {
+                let next_bit = 1u64 << (self.kind_bits.len() as u32).min(63);
+                phrasing_kinds |= *self.kind_bits.entry(id).or_insert(next_bit);
+            }
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        // Question kinds are matched per phrasing through `kinds`, not through its terms:
+        // "who" is in a sizeable share of all phrasings, and a phrasing sharing only a
+        // question word with a question is no match.
+        let terms_start = self.phrasing_terms.len() as u32;
+        for &id in &ids {
+            if !self.kind_bits.contains_key(&id) {
+                self.phrasing_terms.push(id);
+                bag.push(id);
+            }
+        }
+        let start = self.contrast_terms.len() as u32;
+        let contrasts = self.contrasts_of(&ids);
+        self.contrast_terms.extend(contrasts);
+        self.phrasings.push(Phrasing {
+            kinds: phrasing_kinds,
+            weight: 0.0,
+            terms: (terms_start, self.phrasing_terms.len() as u32),
+            contrasts: (start, self.contrast_terms.len() as u32),
+        });
+        ids
+    }
+
+    /// The word terms of an entry's answer, excerpts and the whole article sentences they
+    /// come from (a question may use the article's own words for what it asks) that its
+    /// phrasings (`bag`, sorted) do not have; sorted.
+    fn entry_text_terms(
+        &mut self,
+        reader: &mut ExactReader<'_>,
+        article: &str,
+        entry: &Entry,
+        bag: &[TermId],
+    ) -> Vec<TermId> {
+        let sentences = entry.sources.iter().map(|s| sentence_around(article, s));
+        let texts = std::iter::once(entry.answer.as_str())
+            .chain(entry.sources.iter().map(String::as_str))
+            .chain(sentences);
+        let mut others: Vec<TermId> = Vec::new();
+        for text in texts {
+            for term in reader.analyze(text) {
+                if term.kind == TermKind::Word {
+                    let id = self.intern(&term);
+                    if bag.binary_search(&id).is_err() {
+                        others.push(id);
+                    }
+                }
+            }
+        }
+        others.sort_unstable();
+        others.dedup();
+        others
+    }
+
+    /// Posts entry `entry_index` under each term of its bag: `phrased` (its phrasings'
+    /// terms) marked [`IN_PHRASINGS`], `others` not.
+    fn post_bag(&mut self, entry_index: usize, phrased: &[TermId], others: &[TermId]) {
+        debug_assert!(
+            entry_index < IN_PHRASINGS as usize,
+            "entry index overflows a posting"
+        );
+        let entry_id = entry_index as u32;
+        for &id in phrased {
+            self.bag_postings[id as usize].push(entry_id | IN_PHRASINGS);
+        }
+        for &id in others {
+            self.bag_postings[id as usize].push(entry_id);
+        }
+    }
+
+    /// Works out every term's weight over `entries` entries, and each phrasing's.
+    fn weigh(&mut self, entries: usize, phrasing_ids: &[Vec<TermId>]) {
+        let n = entries.max(1) as f32;
+        self.weights = self
             .bag_postings
             .iter()
-            .zip(&index.zipf10)
+            .zip(&self.zipf10)
             .map(|(entries, &zipf10)| {
                 (1.0 + n / entries.len().max(1) as f32).ln() * informativeness(zipf10)
             })
             .collect();
-        for &id in index.kinds.values() {
-            index.weights[id as usize] = QUESTION_KIND_WEIGHT;
+        for &id in self.kinds.values() {
+            self.weights[id as usize] = QUESTION_KIND_WEIGHT;
         }
-        index.unknown_weight = (1.0 + n).ln() * UNKNOWN_WORD_FACTOR;
-        let weights = &index.weights;
-        for (phrasing, ids) in index.phrasings.iter_mut().zip(&phrasing_ids) {
+        self.unknown_weight = (1.0 + n).ln() * UNKNOWN_WORD_FACTOR;
+        let weights = &self.weights;
+        for (phrasing, ids) in self.phrasings.iter_mut().zip(phrasing_ids) {
             phrasing.weight = ids.iter().map(|&id| weights[id as usize]).sum();
         }
-        index
     }
 
     fn intern(&mut self, term: &Term) -> TermId {
@@ -414,156 +493,38 @@ impl Index {
     }
 
     fn score_with(&self, terms: &[Term], needed: Needed, scratch: &mut Scratch) -> Scores {
-        let Scratch {
-            credit,
-            credited,
-            bag,
-            phrased,
-            bagged,
-            bounds,
-        } = scratch;
-        let mut question_weight = 0.0f32;
-        let mut word_weight = 0.0f32;
-        let mut known_word_weight = 0.0f32;
-        let mut has_words = false;
-        let mut asked: u64 = 0;
-        let mut asks_kind = false;
-        let mut known_ids: Vec<TermId> = Vec::with_capacity(terms.len());
-        // (bit, credited weight) of each question kind asked that the data knows.
-        let mut asked_kinds: Vec<(u64, f32)> = Vec::new();
-        for term in terms {
-            let id = self.lookup(term);
-            let (weight, _) = self.weight(term);
-            question_weight += weight;
-            match term.kind {
-                TermKind::Word => {
-                    has_words = true;
-                    word_weight += weight;
-                    if id.is_some() {
-                        known_word_weight += weight;
-                    }
-                }
-                TermKind::Question => {
-                    asks_kind = true;
-                    if let Some(bit) = id.and_then(|id| self.kind_bits.get(&id)) {
-                        asked |= bit;
-                    }
-                }
-            }
-            let Some(id) = id else { continue };
-            known_ids.push(id);
-            let credited_weight = weight * credit_of(term.reading);
-            if let Some(&bit) = self.kind_bits.get(&id) {
-                asked_kinds.push((bit, credited_weight));
-                continue;
-            }
-            let slot = &mut credit[id as usize];
-            if *slot == 0.0 {
-                credited.push(id);
-            }
-            *slot += credited_weight;
-            for &posting in &self.bag_postings[id as usize] {
-                let entry = (posting & !IN_PHRASINGS) as usize;
-                let slot = &mut bag[entry];
-                if *slot == 0.0 {
-                    bagged.push(entry as u32);
-                }
-                *slot += credited_weight;
-                if posting & IN_PHRASINGS != 0 {
-                    phrased[entry] += credited_weight;
-                }
-            }
+        let asked = self.credit_terms(terms, scratch);
+        // Entries are taken best bound first from a heap (most are never taken).
+        for i in 0..scratch.bagged.len() {
+            let e = scratch.bagged[i];
+            let bound = self.bound(&asked, scratch, e);
+            scratch.bounds.push(BoundKey::new(bound, e));
         }
-        let asked_contrasts = self.contrasts_of(&known_ids);
-        let kinds_matched = |kinds: u64| -> f32 {
-            asked_kinds
-                .iter()
-                .filter(|(bit, _)| kinds & bit != 0)
-                .map(|(_, w)| w)
-                .sum()
-        };
-        // Each entry's bound: a phrasing with every question term its phrasings have (and
-        // the question kinds it matches) as its overlap, the rest of its bag explaining the
-        // question at `BAG_CREDIT`, a phrasing covered in full, and only the penalties that
-        // hold for every phrasing. Entries are taken best bound first from a heap (most are
-        // never taken). (Its bag weight takes in the question kinds it matches, here once
-        // for all.)
-        for &e in bagged.iter() {
-            let info = &self.entries[e as usize];
-            let kinds = kinds_matched(info.kinds);
-            bag[e as usize] += kinds;
-            let entry_bag = bag[e as usize];
-            let overlap = (phrased[e as usize] + kinds).min(entry_bag);
-            let explained = overlap + BAG_CREDIT * (entry_bag - overlap);
-            let mut bound = (explained / question_weight).min(1.0);
-            if asked != 0 && info.kinds & asked == 0 {
-                bound *= KIND_MISMATCH_PENALTY;
-            }
-            if info.gap {
-                bound *= GAP_PRIOR;
-            }
-            bounds.push(BoundKey::new(bound, e));
-        }
-        let mut heap = std::collections::BinaryHeap::from(std::mem::take(bounds));
-
+        let mut heap = std::collections::BinaryHeap::from(std::mem::take(&mut scratch.bounds));
         let mut cutoff = Cutoff::new(needed);
-        let mut ranked: Vec<(usize, f32, usize)> = Vec::new();
+        let mut ranked: Vec<Ranked> = Vec::new();
         while let Some(key) = heap.pop() {
             let (bound, entry) = key.get();
             if bound * (1.0 + BOUND_SLACK) < cutoff.score() {
                 break;
             }
-            let info = &self.entries[entry as usize];
-            let entry_bag = bag[entry as usize];
-            let (first, end) = info.phrasings;
-            let mut best: Option<(f32, usize)> = None;
-            for (position, phrasing) in self.phrasings[first as usize..end as usize]
-                .iter()
-                .enumerate()
-            {
-                let (start, end) = phrasing.terms;
-                let direct: f32 = self.phrasing_terms[start as usize..end as usize]
-                    .iter()
-                    .map(|&t| credit[t as usize])
-                    .sum();
-                if direct == 0.0 {
-                    continue;
-                }
-                let overlap = direct + kinds_matched(phrasing.kinds);
-                let explained = overlap + BAG_CREDIT * (entry_bag - overlap).max(0.0);
-                let question_coverage = (explained / question_weight).min(1.0);
-                let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
-                let mut score = question_coverage * coverage_power(phrasing_coverage);
-                if asked != 0 && info.kinds & asked == 0 {
-                    score *= KIND_MISMATCH_PENALTY;
-                }
-                if !asks_kind && phrasing.asks_kind() {
-                    score *= UNASKED_KIND_PENALTY;
-                }
-                let (start, end) = phrasing.contrasts;
-                if start != end
-                    && contradicts(
-                        &self.contrast_terms[start as usize..end as usize],
-                        &asked_contrasts,
-                    )
-                {
-                    score *= CONTRAST_PENALTY;
-                }
-                if info.gap {
-                    score *= GAP_PRIOR;
-                }
-                // The first of equal scores is kept: the earlier phrasing.
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, position));
-                }
-            }
-            if let Some((score, position)) = best {
-                cutoff.add(score, info.gap);
-                ranked.push((entry as usize, score, position));
+            if let Some((score, phrasing)) = self.best_phrasing(&asked, scratch, entry as usize) {
+                cutoff.add(score, self.entries[entry as usize].gap);
+                ranked.push(Ranked {
+                    entry: entry as usize,
+                    score,
+                    phrasing,
+                });
             }
         }
-        *bounds = heap.into_vec();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scratch.bounds = heap.into_vec();
+        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        let Asked {
+            word_weight,
+            known_word_weight,
+            has_words,
+            ..
+        } = asked;
         Scores {
             ranked,
             known_share: if word_weight > 0.0 {
@@ -672,6 +633,156 @@ impl Index {
             })
             .map(|(_, key, class)| (key.clone(), class.clone()))
             .collect()
+    }
+
+    /// Reads the question's terms: their weights and what the data knows of them, and
+    /// each known word's credit, added to the bag of every entry that has it (in
+    /// `scratch`).
+    fn credit_terms(&self, terms: &[Term], scratch: &mut Scratch) -> Asked {
+        let mut asked = Asked::default();
+        let mut known_ids: Vec<TermId> = Vec::with_capacity(terms.len());
+        for term in terms {
+            let id = self.lookup(term);
+            let (weight, _) = self.weight(term);
+            asked.question_weight += weight;
+            match term.kind {
+                TermKind::Word => {
+                    asked.has_words = true;
+                    asked.word_weight += weight;
+                    if id.is_some() {
+                        asked.known_word_weight += weight;
+                    }
+                }
+                TermKind::Question => {
+                    asked.asks_kind = true;
+                    if let Some(bit) = id.and_then(|id| self.kind_bits.get(&id)) {
+                        asked.kinds |= bit;
+                    }
+                }
+            }
+            let Some(id) = id else { continue };
+            known_ids.push(id);
+            let credited_weight = weight * credit_of(term.reading);
+            if let Some(&bit) = self.kind_bits.get(&id) {
+                asked.kind_weights.push((bit, credited_weight));
+                continue;
+            }
+            self.credit_word(id, credited_weight, scratch);
+        }
+        asked.contrasts = self.contrasts_of(&known_ids);
+        asked
+    }
+
+    /// Credits word `id` with `weight`, and every entry whose bag has it.
+    fn credit_word(&self, id: TermId, weight: f32, scratch: &mut Scratch) {
+        let slot = &mut scratch.credit[id as usize];
+        if *slot == 0.0 {
+            scratch.credited.push(id);
+        }
+        *slot += weight;
+        for &posting in &self.bag_postings[id as usize] {
+            let entry = (posting & !IN_PHRASINGS) as usize;
+            let slot = &mut scratch.bag[entry];
+            if *slot == 0.0 {
+                scratch.bagged.push(entry as u32);
+            }
+            *slot += weight;
+            if posting & IN_PHRASINGS != 0 {
+                scratch.phrased[entry] += weight;
+            }
+        }
+    }
+
+    /// Entry `e`'s upper bound: a phrasing with every question term its phrasings have
+    /// (and the question kinds it matches) as its overlap, the rest of its bag explaining
+    /// the question at `BAG_CREDIT`, a phrasing covered in full, and only the penalties
+    /// that hold for every phrasing. (Its bag weight takes in the question kinds it
+    /// matches, here once for all.)
+    fn bound(&self, asked: &Asked, scratch: &mut Scratch, e: u32) -> f32 {
+        let info = &self.entries[e as usize];
+        let kinds = asked.kinds_matched(info.kinds);
+        scratch.bag[e as usize] += kinds;
+        let entry_bag = scratch.bag[e as usize];
+        let overlap = (scratch.phrased[e as usize] + kinds).min(entry_bag);
+        let explained = overlap + BAG_CREDIT * (entry_bag - overlap);
+        let mut bound = (explained / asked.question_weight).min(1.0);
+        if asked.kinds != 0 && info.kinds & asked.kinds == 0 {
+            bound *= KIND_MISMATCH_PENALTY;
+        }
+        if info.gap {
+            bound *= GAP_PRIOR;
+        }
+        bound
+    }
+
+    /// The best score among `entry`'s phrasings and that phrasing's index (the first of
+    /// equal scores), if any shares a word with the question.
+    fn best_phrasing(
+        &self,
+        asked: &Asked,
+        scratch: &Scratch,
+        entry: usize,
+    ) -> Option<(f32, usize)> {
+        let info = &self.entries[entry];
+        let (first, end) = info.phrasings;
+        let mut best: Option<(f32, usize)> = None;
+        for (position, phrasing) in self.phrasings[first as usize..end as usize]
+            .iter()
+            .enumerate()
+        {
+            let Some(score) = self.phrasing_score(asked, scratch, entry, phrasing) else {
+                continue;
+            };
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, position));
+            }
+        }
+        best
+    }
+
+    /// A phrasing's score (see the module doc), or `None` when it shares no word with the
+    /// question.
+    fn phrasing_score(
+        &self,
+        asked: &Asked,
+        scratch: &Scratch,
+        entry: usize,
+        phrasing: &Phrasing,
+    ) -> Option<f32> {
+        let info = &self.entries[entry];
+        let (start, end) = phrasing.terms;
+        let direct: f32 = self.phrasing_terms[start as usize..end as usize]
+            .iter()
+            .map(|&t| scratch.credit[t as usize])
+            .sum();
+        if direct == 0.0 {
+            return None;
+        }
+        let entry_bag = scratch.bag[entry];
+        let overlap = direct + asked.kinds_matched(phrasing.kinds);
+        let explained = overlap + BAG_CREDIT * (entry_bag - overlap).max(0.0);
+        let question_coverage = (explained / asked.question_weight).min(1.0);
+        let phrasing_coverage = (overlap / phrasing.weight).min(1.0);
+        let mut score = question_coverage * coverage_power(phrasing_coverage);
+        if asked.kinds != 0 && info.kinds & asked.kinds == 0 {
+            score *= KIND_MISMATCH_PENALTY;
+        }
+        if !asked.asks_kind && phrasing.asks_kind() {
+            score *= UNASKED_KIND_PENALTY;
+        }
+        let (start, end) = phrasing.contrasts;
+        if start != end
+            && contradicts(
+                &self.contrast_terms[start as usize..end as usize],
+                &asked.contrasts,
+            )
+        {
+            score *= CONTRAST_PENALTY;
+        }
+        if info.gap {
+            score *= GAP_PRIOR;
+        }
+        Some(score)
     }
 
     /// How many phrasings are indexed.

@@ -21,7 +21,7 @@ pub use thresholds::Thresholds;
 
 use crate::kb::KnowledgeBase;
 use crate::Term;
-use index::{Index, Needed, Scores};
+use index::{Index, Needed, Ranked, Scores};
 
 /// How a question was read and scored (see [`Engine::explain`]).
 #[derive(Debug, Clone)]
@@ -223,13 +223,13 @@ impl Engine {
         let t = &self.thresholds;
         let evidence = self.evidence(terms, scores)?;
         let confidence = evidence.confidence();
-        let (entry, score, _) = scores.ranked[0];
+        let Ranked { entry, score, .. } = scores.ranked[0];
         let clear_winner = scores
             .ranked
             .iter()
             .skip(1)
-            .take_while(|&&(_, s, _)| score - s < t.margin)
-            .all(|&(other, _, _)| self.kin(entry, other));
+            .take_while(|r| score - r.score < t.margin)
+            .all(|r| self.kin(entry, r.entry));
         Some(Decision {
             entry,
             confidence,
@@ -248,7 +248,11 @@ impl Engine {
         if !decision.answers {
             return None;
         }
-        let (entry, score, position) = scores.ranked[0];
+        let Ranked {
+            entry,
+            score,
+            phrasing: position,
+        } = scores.ranked[0];
         // `answer_entry` is `None` for a gap.
         let answer = self.answer_entry(&self.kb.entries()[decision.entry].id)?;
         // "Yes. ..." only for a yes/no question that reads as one of the entry's own
@@ -274,7 +278,7 @@ impl Engine {
     fn outcome(&self, question: &Question, scores: &Scores) -> Outcome {
         let t = &self.thresholds;
         let terms = &question.terms[..];
-        let candidate = |&(entry, score, _): &(usize, f32, usize)| Candidate {
+        let candidate = |&Ranked { entry, score, .. }: &Ranked| Candidate {
             entry: self.kb.entries()[entry].clone(),
             score,
         };
@@ -284,7 +288,7 @@ impl Engine {
                 candidates: scores
                     .ranked
                     .iter()
-                    .filter(|&&(e, _, _)| self.kb.entries()[e].covered)
+                    .filter(|r| self.kb.entries()[r.entry].covered)
                     .take(NEAR_MISSES)
                     .map(candidate)
                     .collect(),
@@ -308,7 +312,7 @@ impl Engine {
                 None => no_answer(Reason::NotCovered, Some(top.clone())),
             };
         }
-        let (_, best, _) = scores.ranked[0];
+        let best = scores.ranked[0].score;
         let names_entity = decision.evidence.terms.names_entity;
         let suggest =
             decision.confidence >= t.suggest || (names_entity && best >= ENTITY_SUGGEST_SCORE);
@@ -323,8 +327,8 @@ impl Engine {
         let choices: Vec<Candidate> = scores
             .ranked
             .iter()
-            .take_while(|&&(_, s, _)| s >= floor)
-            .filter(|&&(e, _, _)| self.kb.entries()[e].covered)
+            .take_while(|r| r.score >= floor)
+            .filter(|r| self.kb.entries()[r.entry].covered)
             .take(t.max_suggestions)
             .map(candidate)
             .collect();
@@ -370,10 +374,16 @@ impl Engine {
                 .ranked
                 .iter()
                 .take(limit)
-                .map(|&(entry, score, position)| {
-                    let entry = &self.kb.entries()[entry];
-                    (entry.id.clone(), score, entry.questions[position].clone())
-                })
+                .map(
+                    |&Ranked {
+                         entry,
+                         score,
+                         phrasing: position,
+                     }| {
+                        let entry = &self.kb.entries()[entry];
+                        (entry.id.clone(), score, entry.questions[position].clone())
+                    },
+                )
                 .collect(),
         }
     }
@@ -381,13 +391,13 @@ impl Engine {
     /// The evidence for answering with the best of `scores` (scored with at least the
     /// best entry and those within the margin of it).
     fn evidence(&self, terms: &[Term], scores: &Scores) -> Option<Evidence> {
-        let &(entry, score, _) = scores.ranked.first()?;
+        let &Ranked { entry, score, .. } = scores.ranked.first()?;
         let runner_up = scores
             .ranked
             .iter()
             .skip(1)
-            .find(|&&(other, _, _)| !self.kin(entry, other))
-            .map_or(0.0, |&(_, s, _)| s);
+            .find(|r| !self.kin(entry, r.entry))
+            .map_or(0.0, |r| r.score);
         Some(Evidence {
             score,
             margin: score - runner_up,
@@ -455,9 +465,9 @@ impl Engine {
             .score(&terms, needed)
             .ranked
             .into_iter()
-            .filter(|&(entry, _, _)| self.kb.entries()[entry].covered)
+            .filter(|r| self.kb.entries()[r.entry].covered)
             .take(limit)
-            .map(|(entry, score, _)| Candidate {
+            .map(|Ranked { entry, score, .. }| Candidate {
                 entry: self.kb.entries()[entry].clone(),
                 score,
             })
@@ -554,7 +564,7 @@ mod tests {
                     .into_iter()
                     .map(|(id, score, _)| (id, score))
                     .collect();
-                let expected = ids(full.iter().take(5).map(|&(e, s, _)| (e, s)).collect());
+                let expected = ids(full.iter().take(5).map(|r| (r.entry, r.score)).collect());
                 assert_eq!(explained, expected, "{question}");
                 let ranked: Vec<(String, f32)> = engine
                     .rank(question, 4)
@@ -563,9 +573,9 @@ mod tests {
                     .collect();
                 let covered = full
                     .iter()
-                    .filter(|&&(e, _, _)| engine.kb().entries()[e].covered)
+                    .filter(|r| engine.kb().entries()[r.entry].covered)
                     .take(4)
-                    .map(|&(e, s, _)| (e, s))
+                    .map(|r| (r.entry, r.score))
                     .collect();
                 assert_eq!(ranked, ids(covered), "{question}");
             }

@@ -18,7 +18,7 @@ use serde::Serialize;
 pub use budgets::TextBudgets;
 pub use files::{DataSource, FILE_NAMES};
 pub use model::{Entry, Event, Quote, QuoteKind, Source};
-pub use problem::{Problem, Problems};
+pub use problem::{line_and_column, Problem, Problems};
 
 use crate::text::{Analyzer, Lexicon};
 

@@ -62,17 +62,6 @@ pub enum QuoteKind {
     Headline,
 }
 
-impl QuoteKind {
-    /// A short label for display.
-    pub fn label(self) -> &'static str {
-        match self {
-            QuoteKind::Direct => "direct quote",
-            QuoteKind::Paraphrase => "paraphrased statement",
-            QuoteKind::Headline => "headline",
-        }
-    }
-}
-
 /// One quote of the article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quote {
@@ -88,6 +77,24 @@ pub struct Quote {
     pub context: String,
     /// The words, verbatim.
     pub text: String,
+}
+
+impl Quote {
+    /// Who said it, as every front end names them: "Brad Smith (Microsoft President)".
+    pub fn attribution(&self) -> String {
+        format!("{} ({})", self.speaker, self.role)
+    }
+
+    /// The words as shown: a direct quote or a headline in quotation marks, a paraphrased
+    /// statement without them (they are the article's words, not the speaker's), marked
+    /// as such.
+    pub fn shown_text(&self) -> String {
+        match self.kind {
+            QuoteKind::Direct => format!("\u{201C}{}\u{201D}", self.text),
+            QuoteKind::Headline => format!("Headline: \u{201C}{}\u{201D}", self.text),
+            QuoteKind::Paraphrase => format!("As the article puts it: {}", self.text),
+        }
+    }
 }
 
 /// The article the knowledge base comes from, and how to credit it.

@@ -139,6 +139,20 @@ impl<'a> SourceFile<'a> {
     }
 }
 
+/// The 1-based line and column (in characters) of byte `offset` of `text`: how data and
+/// configuration problems are located.
+///
+/// ```
+/// assert_eq!(jedi_engine::line_and_column("ab\ncdé f", 8), (2, 5));
+/// ```
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;

@@ -5,7 +5,7 @@
 //! Run with `cargo bench --bench load`. Both bots run as their own processes, each with its
 //! own fake Discord, for the whole run. The fakes count requests rather than keep them
 //! (`FakeConfig::keep_history`): kept, they grew by hundreds of MB over a run, and that
-//! growth cost the fake more CPU for the bot's 1.2 KB replies than for the echo bot's lines
+//! growth cost the fake more CPU for the bot's embed replies than for the echo bot's lines
 //! of text, on the cores the bots share with it. The machine's speed drifts (a shared VM),
 //! so the two are measured in alternating rounds (echo first in one round, the bot first in
 //! the next), and each round compares them under the same conditions. Each round, per bot:

@@ -25,10 +25,10 @@ fn main() -> ExitCode {
 
 /// Has glibc's allocator keep one arena for the whole process, unless `MALLOC_ARENA_MAX`
 /// says otherwise. By default each thread that allocates gets an arena of its own, each
-/// grows to its own peak, and a burst of questions handled on both worker threads left the
-/// bot at 27-32 MB of peak RSS in the load benchmark; with one arena, 23-26 MB, for a few
-/// percent of throughput at thousands of replies a second (far above the 50 requests a
-/// second Discord lets a bot make). Called first thing, before any thread starts.
+/// grows to its own peak, so a burst of questions handled on several worker threads costs
+/// several peaks of memory; one arena costs a little throughput at rates far above what
+/// Discord lets a bot send (docs/performance.md). Called first thing, before any thread
+/// starts.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

@@ -85,7 +85,7 @@ pub enum Command {
     },
     /// Show quotes: all, or those by a speaker or containing some words.
     Quote {
-        /// A speaker ("smith") or words of the quote ("war").
+        /// A speaker (by name or role) or words of the quote.
         query: Option<String>,
         /// Load the data from this directory.
         #[arg(long, value_name = "DIR")]

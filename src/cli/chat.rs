@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn commands_take_any_case_and_arguments() {
         assert_eq!(parse("/quit now", 0), Line::Quit);
-        assert_eq!(parse("/Quote smith", 0), Line::Quote("smith"));
+        assert_eq!(parse("/Quote reyes", 0), Line::Quote("reyes"));
         assert_eq!(parse("/SOURCE", 0), Line::Source);
         assert_eq!(
             parse("/timeline 2019", 0),

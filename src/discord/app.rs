@@ -6,13 +6,14 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Replies, Triggers};
 use jedi_engine::{Engine, Outcome};
 
-use super::answers::Answers;
 use super::conversations::{Asker, Conversations};
 use super::cooldown::{Cooldown, Verdict};
+use super::live_engine::LiveEngine;
 use super::send::Sender;
 use super::unanswered::UnansweredLog;
 
-/// Where a question came from (for logs).
+/// Where a question came from: how a message reached the bot, or which command or
+/// button asked it (for replies' rules and for logs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
     /// A message mentioning the bot.
@@ -52,7 +53,7 @@ impl Surface {
 /// The state every handler and command sees (poise's user data).
 pub struct App {
     /// The engine, reloadable.
-    pub answers: Arc<Answers>,
+    pub engine: Arc<LiveEngine>,
     /// Which messages to answer.
     pub triggers: Triggers,
     /// How to answer.
@@ -74,10 +75,10 @@ pub struct App {
 }
 
 impl App {
-    /// The shared state for `config`, answering from `answers`.
-    pub fn new(config: &Config, answers: Arc<Answers>, unanswered: UnansweredLog) -> App {
+    /// The shared state for `config`, answering from `engine`.
+    pub fn new(config: &Config, engine: Arc<LiveEngine>, unanswered: UnansweredLog) -> App {
         App {
-            answers,
+            engine,
             triggers: config.triggers.clone(),
             replies: config.replies.clone(),
             cooldown: Cooldown::new(Duration::from_secs(config.replies.cooldown_seconds)),
@@ -96,21 +97,6 @@ impl App {
         }
     }
 
-    /// Answers `question` from a snapshot of the engine, logs the outcome (one line, no
-    /// user id unless configured) and records it for curators if it needs a look.
-    pub fn ask(&self, question: &str, surface: Surface, user: u64) -> (Arc<Engine>, Outcome) {
-        let engine = self.answers.current();
-        let outcome = engine.ask(question);
-        self.record(
-            question,
-            &outcome,
-            surface,
-            user,
-            engine.thresholds().answer,
-        );
-        (engine, outcome)
-    }
-
     /// Answers `question` from `asker` in the conversation it continues (the one behind
     /// the bot's answer it replies to, else the asker's own), logs it like
     /// [`ask`](Self::ask), and returns the conversation as it stands after the question:
@@ -122,7 +108,7 @@ impl App {
         asker: Asker,
         replied_to: Option<u64>,
     ) -> (Arc<Engine>, Outcome, jedi_engine::Conversation) {
-        let engine = self.answers.current();
+        let engine = self.engine.current();
         let now = Instant::now();
         let mut conversation = self.conversations.get(asker, replied_to, now);
         let read = engine.ask_in_at(question, &mut conversation, now);

@@ -118,7 +118,7 @@ async fn answer_in_interaction(
 
 /// The knowledge base's questions that best match what has been typed so far.
 async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     let choices = engine
         .rank(partial, limits::AUTOCOMPLETE_CHOICES)
         .into_iter()
@@ -150,7 +150,7 @@ pub async fn timeline(
     if !channel_allowed(ctx).await? {
         return Ok(());
     }
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     let events = engine.kb().timeline_between(from, to);
     ctx.send(render::timeline_page(&events, 0, from, to, engine.kb().source()).into_poise())
         .await?;
@@ -176,7 +176,7 @@ pub async fn quote(
     if !channel_allowed(ctx).await? {
         return Ok(());
     }
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     let quotes = engine
         .kb()
         .find_quotes(speaker.as_deref(), words.as_deref());
@@ -187,7 +187,7 @@ pub async fn quote(
 
 /// The speakers whose name or role contains what has been typed.
 async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     let partial = partial.to_lowercase();
     let mut speakers: Vec<String> = Vec::new();
     for quote in engine.kb().quotes() {
@@ -218,7 +218,7 @@ pub async fn source(ctx: Context<'_>) -> Result<(), Error> {
     if !channel_allowed(ctx).await? {
         return Ok(());
     }
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     ctx.send(render::source(engine.kb().source()).into_poise())
         .await?;
     Ok(())
@@ -231,7 +231,7 @@ pub async fn source(ctx: Context<'_>) -> Result<(), Error> {
     interaction_context = "Guild|BotDm|PrivateChannel"
 )]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let engine = ctx.data().answers.current();
+    let engine = ctx.data().engine.current();
     let examples: Vec<&str> = engine
         .kb()
         .entries()
@@ -257,7 +257,7 @@ pub async fn reload(
     #[description = "Reload even if most entries, events or quotes are gone"] force: Option<bool>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let answers = ctx.data().answers.clone();
+    let answers = ctx.data().engine.clone();
     let force = force.unwrap_or(false);
     let text = match tokio::task::spawn_blocking(move || answers.reload(force)).await? {
         Ok(summary) => {

@@ -15,33 +15,6 @@ use super::Error;
 use crate::config::Triggers;
 use jedi_engine::Outcome;
 
-/// How a message reached the bot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    /// It mentions the bot.
-    Mention,
-    /// It is in a listen channel.
-    Listen,
-    /// It starts with the prefix.
-    Prefix,
-    /// It is a direct message.
-    Direct,
-    /// It replies to one of the bot's answers.
-    Reply,
-}
-
-impl Trigger {
-    fn surface(self) -> Surface {
-        match self {
-            Trigger::Mention => Surface::Mention,
-            Trigger::Listen => Surface::Listen,
-            Trigger::Prefix => Surface::Prefix,
-            Trigger::Direct => Surface::Direct,
-            Trigger::Reply => Surface::Reply,
-        }
-    }
-}
-
 /// Whether a message is addressed to the bot, and the question in it (mentions of the bot
 /// and the prefix removed). Only an explicit `<@bot>` in the text counts as a mention: a
 /// reply to the bot's own message (which pings it) is not a question.
@@ -51,19 +24,19 @@ pub fn addressed(
     is_direct: bool,
     channel: u64,
     triggers: &Triggers,
-) -> Option<(Trigger, String)> {
+) -> Option<(Surface, String)> {
     let tags = [format!("<@{bot}>"), format!("<@!{bot}>")];
     let strip = |text: &str| strip_mentions(text, bot);
     if is_direct {
         return triggers
             .direct_messages
-            .then(|| (Trigger::Direct, strip(content)));
+            .then(|| (Surface::Direct, strip(content)));
     }
     if !triggers.allows_channel(channel) {
         return None;
     }
     if triggers.mention && tags.iter().any(|tag| content.contains(tag.as_str())) {
-        return Some((Trigger::Mention, strip(content)));
+        return Some((Surface::Mention, strip(content)));
     }
     if let Some(prefix) = &triggers.prefix {
         let trimmed = content.trim_start();
@@ -71,12 +44,12 @@ pub fn addressed(
         if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix)) {
             let rest = &trimmed[prefix.len()..];
             if rest.is_empty() || rest.starts_with(char::is_whitespace) {
-                return Some((Trigger::Prefix, strip(rest)));
+                return Some((Surface::Prefix, strip(rest)));
             }
         }
     }
     if triggers.listen_channels.contains(&channel) {
-        return Some((Trigger::Listen, strip(content)));
+        return Some((Surface::Listen, strip(content)));
     }
     None
 }
@@ -85,11 +58,11 @@ pub fn addressed(
 /// Mentions, the prefix and DMs always get a reply (a decline, at worst); in listen
 /// channels and to replies to its answers (often "thanks!") the bot speaks only when it
 /// has something: an answer, or "did you mean" for what looks like a question.
-pub fn should_reply(trigger: Trigger, outcome: &Outcome, looks_like_question: bool) -> bool {
+pub fn should_reply(trigger: Surface, outcome: &Outcome, looks_like_question: bool) -> bool {
     match (trigger, outcome) {
-        (Trigger::Listen | Trigger::Reply, Outcome::Answer(_)) => true,
-        (Trigger::Listen | Trigger::Reply, Outcome::Suggestions(_)) => looks_like_question,
-        (Trigger::Listen | Trigger::Reply, Outcome::NoAnswer(_)) => false,
+        (Surface::Listen | Surface::Reply, Outcome::Answer(_)) => true,
+        (Surface::Listen | Surface::Reply, Outcome::Suggestions(_)) => looks_like_question,
+        (Surface::Listen | Surface::Reply, Outcome::NoAnswer(_)) => false,
         _ => true,
     }
 }
@@ -150,7 +123,7 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
         replied_to?;
         app.triggers
             .allows_channel(message.channel_id.get())
-            .then(|| (Trigger::Reply, strip_mentions(&message.content, bot.get())))
+            .then(|| (Surface::Reply, strip_mentions(&message.content, bot.get())))
     }) else {
         return;
     };
@@ -180,7 +153,7 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
 
 /// A question a message asked, with what is needed to reply to it.
 struct Asked {
-    trigger: Trigger,
+    trigger: Surface,
     question: String,
     /// The bot's answer the message replies to, when it is one.
     replied_to: Option<u64>,
@@ -190,11 +163,11 @@ struct Asked {
     author: u64,
 }
 
-/// Answers one question, within the cooldown.
+/// LiveEngine one question, within the cooldown.
 async fn answer(http: &Http, asked: Asked, app: &App) {
     // The cooldown comes first: a question it silences is neither answered nor logged. A
     // message the bot may stay quiet about (listen channels, replies) does not start it.
-    let quiet_unless_answered = matches!(asked.trigger, Trigger::Listen | Trigger::Reply);
+    let quiet_unless_answered = matches!(asked.trigger, Surface::Listen | Surface::Reply);
     if quiet_unless_answered && !app.may_answer(asked.author) {
         return;
     }
@@ -212,12 +185,8 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
     let (reply, conversation) = match reply {
         Some(notice) => (notice, None),
         None => {
-            let (engine, outcome, conversation) = app.ask_in(
-                &asked.question,
-                asked.trigger.surface(),
-                asker,
-                asked.replied_to,
-            );
+            let (engine, outcome, conversation) =
+                app.ask_in(&asked.question, asked.trigger, asker, asked.replied_to);
             let looks_like_question = engine.kb().reads_as_question(&asked.question);
             if !should_reply(asked.trigger, &outcome, looks_like_question) {
                 return;
@@ -281,7 +250,7 @@ async fn on_component(
         component.create_response(&ctx.http, response).await?;
         return Ok(());
     }
-    let engine = app.answers.current();
+    let engine = app.engine.current();
     let response = match CustomId::decode(&component.data.custom_id) {
         Some(CustomId::Ask(id)) => match app.cooldown(component.user.id.get()) {
             Verdict::Answer => match engine.answer_entry(&id) {
@@ -356,31 +325,31 @@ mod tests {
     fn mentions_prefix_listen_and_dms() {
         let t = Triggers {
             listen_channels: vec![7],
-            prefix: Some("!jedi".into()),
+            prefix: Some("!ask".into()),
             ..Triggers::default()
         };
         assert_eq!(
             addressed("<@42> who won?", BOT, false, 1, &t),
-            Some((Trigger::Mention, "who won?".into()))
+            Some((Surface::Mention, "who won?".into()))
         );
         assert_eq!(
             addressed("hey <@!42>, who won?", BOT, false, 1, &t),
-            Some((Trigger::Mention, "hey , who won?".into()))
+            Some((Surface::Mention, "hey , who won?".into()))
         );
         assert_eq!(addressed("who won?", BOT, false, 1, &t), None);
         assert_eq!(addressed("<@43> who won?", BOT, false, 1, &t), None);
         assert_eq!(
-            addressed("!JEDI who won", BOT, false, 1, &t),
-            Some((Trigger::Prefix, "who won".into()))
+            addressed("!ASK who won", BOT, false, 1, &t),
+            Some((Surface::Prefix, "who won".into()))
         );
-        assert_eq!(addressed("!jediwho", BOT, false, 1, &t), None);
+        assert_eq!(addressed("!askwho", BOT, false, 1, &t), None);
         assert_eq!(
             addressed("who won?", BOT, false, 7, &t),
-            Some((Trigger::Listen, "who won?".into()))
+            Some((Surface::Listen, "who won?".into()))
         );
         assert_eq!(
             addressed("who won?", BOT, true, 9, &t),
-            Some((Trigger::Direct, "who won?".into()))
+            Some((Surface::Direct, "who won?".into()))
         );
     }
 
@@ -409,10 +378,10 @@ mod tests {
             candidates: vec![],
             gap: None,
         });
-        assert!(!should_reply(Trigger::Listen, &no, true));
-        assert!(should_reply(Trigger::Mention, &no, false));
+        assert!(!should_reply(Surface::Listen, &no, true));
+        assert!(should_reply(Surface::Mention, &no, false));
         let unsure = Outcome::Suggestions(vec![]);
-        assert!(!should_reply(Trigger::Listen, &unsure, false));
-        assert!(should_reply(Trigger::Listen, &unsure, true));
+        assert!(!should_reply(Surface::Listen, &unsure, false));
+        assert!(should_reply(Surface::Listen, &unsure, true));
     }
 }

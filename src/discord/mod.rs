@@ -7,7 +7,6 @@
 //! - [`render`]: every reply, within Discord's limits, with no pings.
 //! - [`send`], [`cooldown`], [`unanswered`], [`logging`]: operations.
 
-pub mod answers;
 pub mod app;
 pub mod backlog;
 pub mod commands;
@@ -15,6 +14,7 @@ pub mod conversations;
 pub mod cooldown;
 pub mod gateway_watch;
 pub mod handler;
+pub mod live_engine;
 pub mod logging;
 pub mod render;
 pub mod router;
@@ -30,8 +30,8 @@ use serenity::all::{
     ClientBuilder, GatewayError, GatewayIntents, GuildId, HttpBuilder, HttpError, UserId,
 };
 
-pub use answers::Answers;
 pub use app::App;
+pub use live_engine::LiveEngine;
 
 use crate::config::{Config, Shards};
 
@@ -120,7 +120,7 @@ pub fn run_from_file(path: &Path) -> Result<(), BotError> {
 pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
     let source = crate::data::source(config.engine.data_dir.as_deref());
     let answers =
-        Answers::load(source.clone(), config.engine.thresholds()).map_err(|problems| {
+        LiveEngine::load(source.clone(), config.engine.thresholds()).map_err(|problems| {
             BotError::Data {
                 from: source.to_string(),
                 problems,
@@ -385,7 +385,7 @@ async fn wait_for_shutdown(extra: Option<tokio::sync::oneshot::Receiver<()>>) {
 
 /// On SIGHUP, reloads the data (a bad edit is reported and the current data stays) and
 /// reopens the curators' log.
-fn spawn_reload_on_hangup(answers: Arc<Answers>, app: Arc<App>) {
+fn spawn_reload_on_hangup(answers: Arc<LiveEngine>, app: Arc<App>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};

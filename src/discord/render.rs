@@ -56,49 +56,65 @@ impl Reply {
 
     /// As a message replying to `to` (without pinging its author).
     pub fn into_message(self, to: impl Into<MessageReference>) -> CreateMessage {
-        let mut message = CreateMessage::new()
-            .reference_message(to)
-            .allowed_mentions(no_pings())
-            .components(self.rows());
-        if let Some(content) = self.content {
-            message = message.content(content);
-        }
-        if let Some(embed) = self.embed {
-            message = message.embed(embed);
-        }
-        message
+        self.fill(CreateMessage::new().reference_message(to))
     }
 
     /// As a poise reply (slash commands).
     pub fn into_poise(self) -> poise::CreateReply {
-        let mut reply = poise::CreateReply::default()
-            .allowed_mentions(no_pings())
-            .ephemeral(self.ephemeral)
-            .components(self.rows());
-        if let Some(content) = self.content {
-            reply = reply.content(content);
-        }
-        if let Some(embed) = self.embed {
-            reply = reply.embed(embed);
-        }
-        reply
+        let ephemeral = self.ephemeral;
+        self.fill(poise::CreateReply::default().ephemeral(ephemeral))
     }
 
     /// As the message of an interaction response (buttons).
     pub fn into_interaction(self) -> CreateInteractionResponseMessage {
-        let mut message = CreateInteractionResponseMessage::new()
-            .allowed_mentions(no_pings())
-            .ephemeral(self.ephemeral)
-            .components(self.rows());
+        let ephemeral = self.ephemeral;
+        self.fill(CreateInteractionResponseMessage::new().ephemeral(ephemeral))
+    }
+
+    /// `builder` with the reply's content, embed and buttons, and no pings.
+    fn fill<B: Builder>(self, builder: B) -> B {
+        let mut builder = builder.no_pings().rows(self.rows());
         if let Some(content) = self.content {
-            message = message.content(content);
+            builder = builder.content(content);
         }
         if let Some(embed) = self.embed {
-            message = message.embed(embed);
+            builder = builder.embed(embed);
         }
-        message
+        builder
     }
 }
+
+/// What the three message builders (a channel message, a poise reply, an interaction
+/// response) have in common, for [`Reply::fill`].
+trait Builder: Sized {
+    fn no_pings(self) -> Self;
+    fn rows(self, rows: Vec<CreateActionRow>) -> Self;
+    fn content(self, content: String) -> Self;
+    fn embed(self, embed: CreateEmbed) -> Self;
+}
+
+macro_rules! builder {
+    ($type:ty) => {
+        impl Builder for $type {
+            fn no_pings(self) -> Self {
+                self.allowed_mentions(no_pings())
+            }
+            fn rows(self, rows: Vec<CreateActionRow>) -> Self {
+                self.components(rows)
+            }
+            fn content(self, content: String) -> Self {
+                <$type>::content(self, content)
+            }
+            fn embed(self, embed: CreateEmbed) -> Self {
+                <$type>::embed(self, embed)
+            }
+        }
+    };
+}
+
+builder!(CreateMessage);
+builder!(poise::CreateReply);
+builder!(CreateInteractionResponseMessage);
 
 /// Escapes text a user typed so that, shown back, it is plain: no markdown, no mentions,
 /// no links, no headings; cut to `max` characters.
@@ -516,8 +532,15 @@ mod tests {
     use jedi_engine::{Engine, Thresholds};
     use serde_json::Value;
 
+    /// The engine's small made-up fixture: these tests are about rendering, not one
+    /// story's data (`tests/properties.rs` renders the real data).
     fn engine() -> Engine {
-        Engine::new(crate::data::embedded().unwrap(), Thresholds::default())
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/crates/jedi-engine/tests/fixture"
+        );
+        let kb = crate::data::load(&jedi_engine::DataSource::Dir(dir.into())).unwrap();
+        Engine::new(kb, Thresholds::default())
     }
 
     fn json<T: serde::Serialize>(value: &T) -> Value {
@@ -574,7 +597,7 @@ mod tests {
     #[test]
     fn answers_carry_the_excerpt_and_the_credit() {
         let engine = engine();
-        let Outcome::Answer(answer) = engine.ask("who won the jedi contract") else {
+        let Outcome::Answer(answer) = engine.ask("who won the bridge contract") else {
             panic!("no answer")
         };
         let embed = json(
@@ -620,7 +643,7 @@ mod tests {
     #[test]
     fn custom_ids_round_trip_and_reject_garbage() {
         for id in [
-            CustomId::Ask("jedi-winner".into()),
+            CustomId::Ask("winner".into()),
             CustomId::Timeline {
                 page: 2,
                 from: Some(2018),

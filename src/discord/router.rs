@@ -1,7 +1,7 @@
 //! Which gateway events go where: messages straight to the question handler, everything
 //! else (slash commands, buttons, READY) through poise.
 //!
-//! poise handles every event in one future of about 29 KB, boxed per event. Messages are
+//! poise handles every event in one large future, boxed per event. Messages are
 //! most of a busy bot's events and poise has nothing to do with them here (no prefix
 //! commands), so routing them past it saves that allocation and copy on each one, and under
 //! a burst keeps thousands of such futures from being alive at once.

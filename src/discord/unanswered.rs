@@ -403,7 +403,7 @@ mod tests {
         let path = dir.path().join("log.jsonl");
         let lines = [
             r#"{"time":"2026-01-01T00:00:00Z","question":"Who is CEO?","outcome":"not_covered","candidates":[]}"#,
-            r#"{"time":"2026-01-01T00:00:01Z","question":"who is ceo","outcome":"not_covered","candidates":[{"id":"bezos","score":0.4}]}"#,
+            r#"{"time":"2026-01-01T00:00:01Z","question":"who is ceo","outcome":"not_covered","candidates":[{"id":"owner","score":0.4}]}"#,
             r#"{"time":"2026-01-01T00:00:02Z","question":"weather?","outcome":"off_topic","candidates":[]}"#,
             "not json",
         ];
@@ -422,7 +422,7 @@ mod tests {
         assert!(rows[0].starts_with("3 logged questions"), "{text}");
         assert!(rows[2].starts_with("Not answered (2 distinct)"), "{text}");
         assert!(
-            rows[3].contains("    2") && rows[3].contains("bezos (0.40)"),
+            rows[3].contains("    2") && rows[3].contains("owner (0.40)"),
             "{text}"
         );
         assert!(rows[4].contains("weather?"), "{text}");

@@ -85,8 +85,8 @@ pub struct FakeConfig {
     /// Keep every request (`requests()`, `messages_sent()`, interaction calls) and every
     /// message (`message()`, GET/PATCH of it). `false` is for long load runs: requests and
     /// message posts are only counted (`request_count()`, `wait_for_message_posts()`), so
-    /// the fake's heap does not grow with every reply. Kept, the two fakes of a two-round
-    /// load run grew past 450 MB, and growing a heap costs the process that grows it
+    /// the fake's heap does not grow with every reply. Kept, the fakes of a load run grow
+    /// by hundreds of megabytes, and growing a heap costs the process that grows it
     /// (`mprotect`, page faults): that was charged to the bot under test, more for bigger
     /// replies, though it is work the real Discord does on its own machines.
     pub keep_history: bool,

@@ -249,6 +249,72 @@ fn take_fault(inner: &mut Inner, method: &str, path: &str) -> Option<Reply> {
     Some(reply)
 }
 
+/// A follow-up message of interaction `token`.
+fn post_followup(
+    shared: &Shared,
+    inner: &mut Inner,
+    index: usize,
+    token: &str,
+    request: &RequestBody<'_>,
+) -> Reply {
+    let channel = inner
+        .interactions
+        .get(token)
+        .map_or(FakeDiscord::CHANNEL_ID, |s| s.channel_id);
+    let (msg_id, text) = create_message(shared, inner, channel, request, Some(FakeDiscord::APP_ID));
+    let followup = parse_created(&text);
+    let reply = Reply::json_text(200, text);
+    inner.messages.insert(msg_id, followup.clone());
+    if let Some(state) = inner.interactions.get_mut(token) {
+        state.calls.push(index);
+        state.followups.insert(msg_id, followup);
+    }
+    reply
+}
+
+/// The application-command routes (registration, listing, upserts), if `segments` is one.
+fn command_route(
+    inner: &mut Inner,
+    method: &str,
+    segments: &[&str],
+    request: &RequestBody<'_>,
+) -> Option<Reply> {
+    let body = || request.value();
+    let app = FakeDiscord::APP_ID.to_string();
+    let id = |s: &str| s.parse::<u64>().ok();
+    Some(match (method, segments) {
+        ("PUT", ["applications", a, "commands"]) if *a == app => {
+            let echoed = overwrite_commands(inner, body(), None);
+            inner.commands_global = echoed.clone();
+            Reply::ok(Value::Array(echoed))
+        }
+        ("PUT", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
+            let guild = id(guild).unwrap_or(0);
+            let echoed = overwrite_commands(inner, body(), Some(guild));
+            inner.commands_guild.insert(guild, echoed.clone());
+            Reply::ok(Value::Array(echoed))
+        }
+        ("GET", ["applications", a, "commands"]) if *a == app => {
+            Reply::ok(Value::Array(inner.commands_global.clone()))
+        }
+        ("GET", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
+            let list = id(guild)
+                .and_then(|g| inner.commands_guild.get(&g).cloned())
+                .unwrap_or_default();
+            Reply::ok(Value::Array(list))
+        }
+        ("POST", ["applications", a, "commands"]) if *a == app => {
+            let cmd = upsert_command(inner, body(), None);
+            Reply::json(201, &cmd)
+        }
+        ("POST", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
+            let cmd = upsert_command(inner, body(), id(guild));
+            Reply::json(201, &cmd)
+        }
+        _ => return None,
+    })
+}
+
 fn route(
     shared: &Shared,
     inner: &mut Inner,
@@ -265,7 +331,9 @@ fn route(
         .or_else(|| path.strip_prefix("/api"))
         .unwrap_or(path);
     let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
-    let app = FakeDiscord::APP_ID.to_string();
+    if let Some(reply) = command_route(inner, method, &segments, request) {
+        return reply;
+    }
     let id = |s: &str| s.parse::<u64>().ok();
     match (method, segments.as_slice()) {
         ("GET", ["gateway"]) => Reply::ok(json!({ "url": shared.gateway_url })),
@@ -295,34 +363,6 @@ fn route(
         }
         ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
             Reply::ok(app_info(shared, inner))
-        }
-        ("PUT", ["applications", a, "commands"]) if *a == app => {
-            let echoed = overwrite_commands(inner, body(), None);
-            inner.commands_global = echoed.clone();
-            Reply::ok(Value::Array(echoed))
-        }
-        ("PUT", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
-            let guild = id(guild).unwrap_or(0);
-            let echoed = overwrite_commands(inner, body(), Some(guild));
-            inner.commands_guild.insert(guild, echoed.clone());
-            Reply::ok(Value::Array(echoed))
-        }
-        ("GET", ["applications", a, "commands"]) if *a == app => {
-            Reply::ok(Value::Array(inner.commands_global.clone()))
-        }
-        ("GET", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
-            let list = id(guild)
-                .and_then(|g| inner.commands_guild.get(&g).cloned())
-                .unwrap_or_default();
-            Reply::ok(Value::Array(list))
-        }
-        ("POST", ["applications", a, "commands"]) if *a == app => {
-            let cmd = upsert_command(inner, body(), None);
-            Reply::json(201, &cmd)
-        }
-        ("POST", ["applications", a, "guilds", guild, "commands"]) if *a == app => {
-            let cmd = upsert_command(inner, body(), id(guild));
-            Reply::json(201, &cmd)
         }
         ("GET", ["channels", channel]) => match id(channel) {
             Some(c) => Reply::ok(channel_json(inner, c)),
@@ -365,22 +405,7 @@ fn route(
         ("POST", ["interactions", interaction, token, "callback"]) => {
             callback(shared, inner, index, interaction, token, body())
         }
-        ("POST", ["webhooks", _, token]) => {
-            let channel = inner
-                .interactions
-                .get(*token)
-                .map_or(FakeDiscord::CHANNEL_ID, |s| s.channel_id);
-            let (msg_id, text) =
-                create_message(shared, inner, channel, request, Some(FakeDiscord::APP_ID));
-            let followup = parse_created(&text);
-            let reply = Reply::json_text(200, text);
-            inner.messages.insert(msg_id, followup.clone());
-            if let Some(state) = inner.interactions.get_mut(*token) {
-                state.calls.push(index);
-                state.followups.insert(msg_id, followup);
-            }
-            reply
-        }
+        ("POST", ["webhooks", _, token]) => post_followup(shared, inner, index, token, request),
         (_, ["webhooks", _, token, "messages", which]) => {
             webhook_message(inner, index, method, token, which, body())
         }

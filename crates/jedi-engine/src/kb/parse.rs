@@ -294,7 +294,95 @@ fn phrase_key(text: &str) -> Cow<'_, str> {
 }
 
 fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Problem>) -> Lexicon {
-    let phrases = raw.question_words.values().chain(raw.synonyms.values());
+    let RawVocabulary {
+        stop_words,
+        question_words,
+        synonyms,
+        contractions,
+        number_suffixes,
+        contrasts,
+        relative_pronouns,
+        focus_markers,
+        entities,
+        pronouns,
+        yes_no_starts,
+        follow_up_openers,
+    } = raw;
+    let mut lexicon = Lexicon::default();
+    phrase_groups(file, question_words, synonyms, &mut lexicon, problems);
+    for word in &stop_words {
+        if phrase_key(word.get_ref()).is_empty() {
+            problems.push(file.at(&word.span(), "empty stop word"));
+        }
+    }
+    lexicon.stop_words = texts(stop_words);
+    for (from, to) in &contractions {
+        if phrase_key(to.get_ref()).is_empty() || phrase_key(from).is_empty() {
+            problems.push(file.at(&to.span(), format!("empty contraction \"{from}\"")));
+        }
+    }
+    lexicon.contractions = contractions
+        .into_iter()
+        .map(|(k, v)| (k, v.into_inner()))
+        .collect();
+    for (suffix, word) in &number_suffixes {
+        if suffix.is_empty() || !suffix.chars().all(char::is_alphabetic) {
+            problems.push(file.at(
+                &word.span(),
+                format!("number suffix \"{suffix}\" must be letters only"),
+            ));
+        }
+    }
+    lexicon.number_suffixes = number_suffixes
+        .into_iter()
+        .map(|(k, v)| (k, v.into_inner()))
+        .collect();
+    for group in &contrasts {
+        if group.get_ref().len() < 2 {
+            problems.push(file.at(&group.span(), "a contrast group needs at least two words"));
+        }
+    }
+    lexicon.contrasts = contrasts
+        .into_iter()
+        .map(|group| texts(group.into_inner()))
+        .collect();
+    lexicon.relative_pronouns = texts(relative_pronouns);
+    lexicon.focus_markers = texts(focus_markers);
+    lexicon.yes_no_starts = texts(yes_no_starts);
+    lexicon.follow_up_openers = texts(follow_up_openers);
+    for (class, words) in pronouns {
+        lexicon.pronouns.insert(class, texts(words));
+    }
+    for (word, class) in entities {
+        if !lexicon.pronouns.contains_key(class.get_ref()) {
+            problems.push(file.at(
+                &class.span(),
+                format!(
+                    "entity \"{word}\": \"{}\" is not a pronoun class of [pronouns]",
+                    class.get_ref()
+                ),
+            ));
+        }
+        lexicon.entities.insert(word, class.into_inner());
+    }
+    lexicon
+}
+
+/// The texts of a list, without their places.
+fn texts(list: Vec<Text>) -> Vec<String> {
+    list.into_iter().map(Spanned::into_inner).collect()
+}
+
+/// The question words and synonyms, into `lexicon`; a word or phrase listed under two
+/// groups is a problem (the analyser could not tell which it means).
+fn phrase_groups(
+    file: SourceFile<'_>,
+    question_words: BTreeMap<String, Vec<Text>>,
+    synonyms: BTreeMap<String, Vec<Text>>,
+    lexicon: &mut Lexicon,
+    problems: &mut Vec<Problem>,
+) {
+    let phrases = question_words.values().chain(synonyms.values());
     let mut owner: HashMap<String, (Rc<str>, usize)> =
         HashMap::with_capacity_and_hasher(phrases.map(Vec::len).sum(), Default::default());
     let mut claim = |phrase: &Text, group: &Rc<str>, problems: &mut Vec<Problem>| {
@@ -318,13 +406,11 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
             }
         }
     };
-    let mut lexicon = Lexicon::default();
-    for (group, phrases, is_question) in raw
-        .question_words
+    let groups = question_words
         .into_iter()
         .map(|(k, v)| (k, v, true))
-        .chain(raw.synonyms.into_iter().map(|(k, v)| (k, v, false)))
-    {
+        .chain(synonyms.into_iter().map(|(k, v)| (k, v, false)));
+    for (group, phrases, is_question) in groups {
         let label: Rc<str> = if is_question {
             format!("question_words.{group}").into()
         } else {
@@ -333,100 +419,77 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
         for phrase in &phrases {
             claim(phrase, &label, problems);
         }
-        let words = phrases.into_iter().map(Spanned::into_inner).collect();
+        let words = texts(phrases);
         if is_question {
             lexicon.question_words.insert(group, words);
         } else {
             lexicon.synonyms.insert(group, words);
         }
     }
-    for word in &raw.stop_words {
-        if phrase_key(word.get_ref()).is_empty() {
-            problems.push(file.at(&word.span(), "empty stop word"));
+}
+
+/// One phrasing being checked.
+struct Phrasing<'a> {
+    question: &'a Text,
+    /// Its entry's id.
+    id: &'a Rc<str>,
+    /// Its words joined by single spaces.
+    normalized: String,
+    terms: &'a [Term],
+}
+
+/// The phrasings checked so far: normalised question, and reading, -> (entry id, line)
+/// of its first appearance.
+struct Seen {
+    phrasings: HashMap<String, (Rc<str>, usize)>,
+    readings: HashMap<String, (Rc<str>, usize)>,
+}
+
+/// How the engine reads a phrasing, as one string: its term keys sorted, question kinds
+/// marked with `?`. Two phrasings reading the same cannot be told apart.
+fn reading_key(terms: &[Term], capacity: usize) -> String {
+    let mut keys: Vec<(bool, &str)> = terms
+        .iter()
+        .map(|t| (t.kind == TermKind::Question, &*t.key))
+        .collect();
+    keys.sort_unstable();
+    let mut reading = String::with_capacity(capacity + keys.len());
+    for (question, key) in keys {
+        if !reading.is_empty() {
+            reading.push(' ');
+        }
+        if question {
+            reading.push('?');
+        }
+        reading.push_str(key);
+    }
+    reading
+}
+
+/// Every `related` id must name another entry.
+fn check_related(
+    file: SourceFile<'_>,
+    raw: &[RawEntry],
+    entries: &[Entry],
+    ids: &HashMap<String, usize>,
+    problems: &mut Vec<Problem>,
+) {
+    for (raw, entry) in raw.iter().zip(entries) {
+        for related in &raw.related {
+            let target = related.get_ref();
+            if *target == entry.id {
+                problems.push(file.at(
+                    &related.span(),
+                    format!("entry \"{target}\" lists itself as related"),
+                ));
+            } else if !ids.contains_key(target) {
+                problems.push(file.at(
+                    &related.span(),
+                    format!("related id \"{target}\" does not exist"),
+                ));
+            }
         }
     }
-    lexicon.stop_words = raw
-        .stop_words
-        .into_iter()
-        .map(Spanned::into_inner)
-        .collect();
-    for (from, to) in &raw.contractions {
-        if phrase_key(to.get_ref()).is_empty() || phrase_key(from).is_empty() {
-            problems.push(file.at(&to.span(), format!("empty contraction \"{from}\"")));
-        }
-    }
-    lexicon.contractions = raw
-        .contractions
-        .into_iter()
-        .map(|(k, v)| (k, v.into_inner()))
-        .collect();
-    for (suffix, word) in &raw.number_suffixes {
-        if suffix.is_empty() || !suffix.chars().all(char::is_alphabetic) {
-            problems.push(file.at(
-                &word.span(),
-                format!("number suffix \"{suffix}\" must be letters only"),
-            ));
-        }
-    }
-    lexicon.number_suffixes = raw
-        .number_suffixes
-        .into_iter()
-        .map(|(k, v)| (k, v.into_inner()))
-        .collect();
-    for group in &raw.contrasts {
-        if group.get_ref().len() < 2 {
-            problems.push(file.at(&group.span(), "a contrast group needs at least two words"));
-        }
-    }
-    lexicon.relative_pronouns = raw
-        .relative_pronouns
-        .into_iter()
-        .map(Spanned::into_inner)
-        .collect();
-    lexicon.focus_markers = raw
-        .focus_markers
-        .into_iter()
-        .map(Spanned::into_inner)
-        .collect();
-    lexicon.yes_no_starts = raw
-        .yes_no_starts
-        .into_iter()
-        .map(Spanned::into_inner)
-        .collect();
-    lexicon.follow_up_openers = raw
-        .follow_up_openers
-        .into_iter()
-        .map(Spanned::into_inner)
-        .collect();
-    for (class, words) in raw.pronouns {
-        lexicon
-            .pronouns
-            .insert(class, words.into_iter().map(Spanned::into_inner).collect());
-    }
-    for (word, class) in raw.entities {
-        if !lexicon.pronouns.contains_key(class.get_ref()) {
-            problems.push(file.at(
-                &class.span(),
-                format!(
-                    "entity \"{word}\": \"{}\" is not a pronoun class of [pronouns]",
-                    class.get_ref()
-                ),
-            ));
-        }
-        lexicon.entities.insert(word, class.into_inner());
-    }
-    lexicon.contrasts = raw
-        .contrasts
-        .into_iter()
-        .map(|group| {
-            group
-                .into_inner()
-                .into_iter()
-                .map(Spanned::into_inner)
-                .collect()
-        })
-        .collect();
-    lexicon
 }
 
 /// Whether a normalised question has not been seen (a repeat is reported on its own).
@@ -609,10 +672,10 @@ impl Checker<'_> {
         let mut ids = HashMap::default();
         // Normalised question / reading -> (entry id, line) of its first appearance.
         let questions: usize = raw.entry.iter().map(|e| e.questions.get_ref().len()).sum();
-        let mut phrasings: HashMap<String, (Rc<str>, usize)> =
-            HashMap::with_capacity_and_hasher(questions, Default::default());
-        let mut readings: HashMap<String, (Rc<str>, usize)> =
-            HashMap::with_capacity_and_hasher(questions, Default::default());
+        let mut seen = Seen {
+            phrasings: HashMap::with_capacity_and_hasher(questions, Default::default()),
+            readings: HashMap::with_capacity_and_hasher(questions, Default::default()),
+        };
         let mut entries = Vec::with_capacity(raw.entry.len());
         let mut all_terms = Vec::with_capacity(raw.entry.len());
         for raw in &mut raw.entry {
@@ -639,72 +702,19 @@ impl Checker<'_> {
                     Some(words) => analyzer.read_words(words),
                     None => analyzer.read(text),
                 };
-                let line = file.line(question.span().start);
                 if !text.trim().is_empty() {
-                    let content = terms.iter().any(|t| t.kind == TermKind::Word);
-                    let mut keys: Vec<(bool, &str)> = terms
-                        .iter()
-                        .map(|t| (t.kind == TermKind::Question, &*t.key))
-                        .collect();
-                    keys.sort_unstable();
-                    let mut reading = String::with_capacity(normalized.len() + keys.len());
-                    for (question, key) in keys {
-                        if !reading.is_empty() {
-                            reading.push(' ');
-                        }
-                        if question {
-                            reading.push('?');
-                        }
-                        reading.push_str(key);
-                    }
-                    match readings.get(&reading) {
-                        Some((other, first)) if **other != *id && normalized_is_new(&phrasings, &normalized) => {
-                            problems.push(file.at(
-                                &question.span(),
-                                format!(
-                                    "question \"{text}\" of \"{id}\" reads the same as line {first} of \"{other}\" ({reading}): the engine cannot tell them apart"
-                                ),
-                            ))
-                        }
-                        Some(_) => {}
-                        None => {
-                            readings.insert(reading, (shared_id.clone(), line));
-                        }
-                    }
-                    if !content {
-                        problems.push(file.at(
-                            &question.span(),
-                            format!("question \"{text}\" has no word the engine can match (only stop words or question words)"),
-                        ));
-                    }
-                    match phrasings.get(&normalized) {
-                        Some((other, first)) if **other == *id => problems.push(file.at(
-                            &question.span(),
-                            format!("question \"{text}\" repeats line {first} of the same entry"),
-                        )),
-                        Some((other, first)) => problems.push(file.at(
-                            &question.span(),
-                            format!("question \"{text}\" is under two entries: \"{other}\" (line {first}) and \"{id}\""),
-                        )),
-                        None => {
-                            phrasings.insert(normalized, (shared_id.clone(), line));
-                        }
-                    }
+                    let phrasing = Phrasing {
+                        question: &question,
+                        id: &shared_id,
+                        normalized,
+                        terms: &terms,
+                    };
+                    self.check_phrasing(file, phrasing, &mut seen, problems);
                 }
                 questions.push(question.into_inner());
                 entry_terms.push(terms);
             }
-            let answer = self.text(file, "answer", &raw.answer, self.budgets.answer, problems);
-            if starts_with_yes_or_no(&answer) {
-                problems.push(file.at(
-                    &raw.answer.span(),
-                    format!("entry \"{id}\": the answer starts with yes or no; put that form in yes_no (it is shown only for yes/no questions) and start the answer with the fact"),
-                ));
-            }
-            let yes_no = raw
-                .yes_no
-                .as_ref()
-                .map(|text| self.text(file, "yes_no", text, self.budgets.answer, problems));
+            let (answer, yes_no) = self.answer_forms(file, raw, &id, problems);
             let sources = self.excerpts(file, "source", &raw.sources, problems);
             entries.push(Entry {
                 id,
@@ -717,23 +727,84 @@ impl Checker<'_> {
             });
             all_terms.push(entry_terms);
         }
-        for (raw, entry) in raw.entry.iter().zip(&entries) {
-            for related in &raw.related {
-                let target = related.get_ref();
-                if *target == entry.id {
-                    problems.push(file.at(
-                        &related.span(),
-                        format!("entry \"{target}\" lists itself as related"),
-                    ));
-                } else if !ids.contains_key(target) {
-                    problems.push(file.at(
-                        &related.span(),
-                        format!("related id \"{target}\" does not exist"),
-                    ));
-                }
+        check_related(file, &raw.entry, &entries, &ids, problems);
+        (entries, all_terms)
+    }
+
+    /// Checks one phrasing against the others seen so far: it must have a word to match,
+    /// not repeat another phrasing, and not read the same as another entry's phrasing.
+    fn check_phrasing(
+        &self,
+        file: SourceFile<'_>,
+        phrasing: Phrasing<'_>,
+        seen: &mut Seen,
+        problems: &mut Vec<Problem>,
+    ) {
+        let Phrasing {
+            question,
+            id,
+            normalized,
+            terms,
+        } = phrasing;
+        let text = question.get_ref();
+        let line = file.line(question.span().start);
+        let reading = reading_key(terms, normalized.len());
+        match seen.readings.get(&reading) {
+            Some((other, first)) if other != id && normalized_is_new(&seen.phrasings, &normalized) => {
+                problems.push(file.at(
+                    &question.span(),
+                    format!(
+                        "question \"{text}\" of \"{id}\" reads the same as line {first} of \"{other}\" ({reading}): the engine cannot tell them apart"
+                    ),
+                ))
+            }
+            Some(_) => {}
+            None => {
+                seen.readings.insert(reading, (id.clone(), line));
             }
         }
-        (entries, all_terms)
+        if !terms.iter().any(|t| t.kind == TermKind::Word) {
+            problems.push(file.at(
+                &question.span(),
+                format!("question \"{text}\" has no word the engine can match (only stop words or question words)"),
+            ));
+        }
+        match seen.phrasings.get(&normalized) {
+            Some((other, first)) if other == id => problems.push(file.at(
+                &question.span(),
+                format!("question \"{text}\" repeats line {first} of the same entry"),
+            )),
+            Some((other, first)) => problems.push(file.at(
+                &question.span(),
+                format!("question \"{text}\" is under two entries: \"{other}\" (line {first}) and \"{id}\""),
+            )),
+            None => {
+                seen.phrasings.insert(normalized, (id.clone(), line));
+            }
+        }
+    }
+
+    /// An entry's answer and its yes/no form; an answer opening with yes or no is a
+    /// problem (that form belongs in `yes_no`).
+    fn answer_forms(
+        &self,
+        file: SourceFile<'_>,
+        raw: &RawEntry,
+        id: &str,
+        problems: &mut Vec<Problem>,
+    ) -> (String, Option<String>) {
+        let answer = self.text(file, "answer", &raw.answer, self.budgets.answer, problems);
+        if starts_with_yes_or_no(&answer) {
+            problems.push(file.at(
+                &raw.answer.span(),
+                format!("entry \"{id}\": the answer starts with yes or no; put that form in yes_no (it is shown only for yes/no questions) and start the answer with the fact"),
+            ));
+        }
+        let yes_no = raw
+            .yes_no
+            .as_ref()
+            .map(|text| self.text(file, "yes_no", text, self.budgets.answer, problems));
+        (answer, yes_no)
     }
 
     fn timeline(

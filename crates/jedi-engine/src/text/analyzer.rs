@@ -229,6 +229,21 @@ impl Words {
 /// Word -> stem, for words read more than once. A word that is its own stem shares it.
 type StemMemo = HashMap<Arc<str>, Arc<str>>;
 
+/// Each distinct word of the vocabulary and the corpus, allocated once, and how often it
+/// occurs.
+type WordCounts = HashMap<Arc<str>, Cell<u32>>;
+
+/// Counts `word` once more; returns its one shared copy.
+fn count(counts: &mut WordCounts, word: &str) -> Arc<str> {
+    if let Some((shared, n)) = counts.get_key_value(word) {
+        n.set(n.get() + 1);
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(word);
+    counts.insert(shared.clone(), Cell::new(1));
+    shared
+}
+
 /// Reads texts known to be spelt right, stemming each word once (see
 /// [`Analyzer::exact_reader`]).
 pub struct ExactReader<'a> {
@@ -316,12 +331,61 @@ impl Analyzer {
         corpus: &[S],
         english: English,
     ) -> (Analyzer, Vec<Words>) {
+        let mut analyzer = Analyzer::empty(english);
+        analyzer.read_word_lists(lexicon);
+        // The same words recur across phrases, stop words and the corpus: stem each once.
+        // Sized for the usual case, a few distinct words a text: growing the tables as
+        // they fill costs more than the room.
+        let texts = corpus.len() + lexicon.synonyms.len() + lexicon.question_words.len();
+        let mut stems = StemMemo::with_capacity_and_hasher(texts, Default::default());
+        analyzer.stop_stems = analyzer
+            .stop_words
+            .iter()
+            .map(|w| analyzer.memo_stem(w, &mut stems))
+            .collect();
+        // Each distinct word is allocated once, here, and shared by the tables below.
+        let mut counts = WordCounts::with_capacity_and_hasher(texts, Default::default());
+        analyzer.read_phrases(lexicon, &mut counts, &mut stems);
+        let corpus_words: Vec<Words> = corpus
+            .iter()
+            .map(|text| analyzer.marked_words(text.as_ref()))
+            .collect();
+        for words in &corpus_words {
+            for (word, _) in words.iter() {
+                count(&mut counts, word);
+            }
+        }
+        analyzer.learn_words(counts, &mut stems);
+        analyzer.contrasts = lexicon
+            .contrasts
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .filter_map(|word| analyzer.analyze(word).into_iter().next())
+                    .map(|term| term.key)
+                    .collect()
+            })
+            .collect();
+        analyzer.entities = lexicon
+            .entities
+            .iter()
+            .filter_map(|(word, class)| {
+                let term = analyzer.analyze(word).into_iter().next()?;
+                Some((term.key, Arc::from(class.to_lowercase())))
+            })
+            .collect();
+        (analyzer, corpus_words)
+    }
+
+    /// An analyser that knows only `english`.
+    fn empty(english: English) -> Analyzer {
         let English {
             common_words,
             frequency,
             related,
         } = english;
-        let mut analyzer = Analyzer {
+        Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
             contractions: HashMap::default(),
             number_suffixes: HashMap::default(),
@@ -343,64 +407,52 @@ impl Analyzer {
             pronouns: HashMap::default(),
             yes_no_starts: Vec::new(),
             follow_up_openers: Vec::new(),
-        };
+        }
+    }
+
+    /// The lexicon's lists of words: contractions, number suffixes, stop words, and the
+    /// words that give a question its shape (relative pronouns, focus markers, yes/no and
+    /// follow-up openings, pronouns).
+    fn read_word_lists(&mut self, lexicon: &Lexicon) {
         for (from, to) in &lexicon.contractions {
             let to: Vec<String> = tokenize(&clean(to)).map(str::to_string).collect();
-            analyzer
-                .contractions
-                .insert(clean(from).trim().to_string(), to);
+            self.contractions.insert(clean(from).trim().to_string(), to);
         }
         for (suffix, word) in &lexicon.number_suffixes {
-            analyzer.number_suffixes.insert(
+            self.number_suffixes.insert(
                 clean(suffix).trim().to_string(),
                 clean(word).trim().to_string(),
             );
         }
-        for word in &lexicon.stop_words {
-            analyzer.stop_words.extend(analyzer.words(word));
-        }
-        for word in &lexicon.relative_pronouns {
-            analyzer.relative_pronouns.extend(analyzer.words(word));
-        }
-        for word in &lexicon.focus_markers {
-            analyzer.focus_markers.extend(analyzer.words(word));
-        }
-        analyzer.yes_no_starts = lexicon
-            .yes_no_starts
-            .iter()
-            .map(|phrase| analyzer.words(phrase))
-            .filter(|words| !words.is_empty())
-            .collect();
-        analyzer.follow_up_openers = lexicon
-            .follow_up_openers
-            .iter()
-            .map(|phrase| analyzer.words(phrase))
-            .filter(|words| !words.is_empty())
-            .collect();
+        let words_of = |analyzer: &Analyzer, list: &[String]| -> Vec<String> {
+            list.iter().flat_map(|word| analyzer.words(word)).collect()
+        };
+        let stop_words = words_of(self, &lexicon.stop_words);
+        self.stop_words.extend(stop_words);
+        let relative = words_of(self, &lexicon.relative_pronouns);
+        self.relative_pronouns.extend(relative);
+        let focus = words_of(self, &lexicon.focus_markers);
+        self.focus_markers.extend(focus);
+        let phrases_of = |analyzer: &Analyzer, list: &[String]| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|phrase| analyzer.words(phrase))
+                .filter(|words| !words.is_empty())
+                .collect()
+        };
+        self.yes_no_starts = phrases_of(self, &lexicon.yes_no_starts);
+        self.follow_up_openers = phrases_of(self, &lexicon.follow_up_openers);
         for (class, words) in &lexicon.pronouns {
             let class: Arc<str> = class.to_lowercase().into();
-            for word in words {
-                for word in analyzer.words(word) {
-                    analyzer.pronouns.insert(word, class.clone());
-                }
+            for word in words_of(self, words) {
+                self.pronouns.insert(word, class.clone());
             }
         }
-        // The same words recur across phrases, stop words and the corpus: stem each once.
-        // Sized for the usual case, a few distinct words a text: growing the tables as
-        // they fill costs more than the room.
-        let texts = corpus.len() + lexicon.synonyms.len() + lexicon.question_words.len();
-        let mut stems = StemMemo::with_capacity_and_hasher(texts, Default::default());
-        analyzer.stop_stems = analyzer
-            .stop_words
-            .iter()
-            .map(|w| analyzer.memo_stem(w, &mut stems))
-            .collect();
+    }
 
-        // Each distinct word is allocated once, here, and shared by the tables below.
-        let mut counts: HashMap<Arc<str>, Cell<u32>> =
-            HashMap::with_capacity_and_hasher(texts, Default::default());
+    /// The question words and synonyms, as phrases grouped by their first stem.
+    fn read_phrases(&mut self, lexicon: &Lexicon, counts: &mut WordCounts, stems: &mut StemMemo) {
         let mut by_first: HashMap<Arc<str>, Vec<Phrase>> =
-            HashMap::with_capacity_and_hasher(texts / 2, Default::default());
+            HashMap::with_capacity_and_hasher(counts.capacity() / 2, Default::default());
         let groups = lexicon
             .question_words
             .iter()
@@ -411,23 +463,15 @@ impl Analyzer {
                     .iter()
                     .map(|(word, phrases)| (word, phrases, TermKind::Word)),
             );
-        let count = |counts: &mut HashMap<Arc<str>, Cell<u32>>, word: &str| {
-            if let Some((shared, n)) = counts.get_key_value(word) {
-                n.set(n.get() + 1);
-                return shared.clone();
-            }
-            let shared: Arc<str> = Arc::from(word);
-            counts.insert(shared.clone(), Cell::new(1));
-            shared
-        };
         for (key, phrases, kind) in groups {
             let own = (kind == TermKind::Word).then_some(key);
             let key: Arc<str> = key.to_lowercase().into();
+            let zipf10 = self.frequency.get(&key).and_then(|v| v.parse().ok());
             for phrase in phrases.iter().chain(own) {
-                let words = analyzer.marked_words(phrase);
+                let words = self.marked_words(phrase);
                 let mut stemmed = words.iter().map(|(word, _)| {
-                    let word = count(&mut counts, word);
-                    analyzer.memo_stem_shared(word, &mut stems)
+                    let word = count(counts, word);
+                    self.memo_stem_shared(word, stems)
                 });
                 let Some(first) = stemmed.next() else {
                     continue;
@@ -436,33 +480,28 @@ impl Analyzer {
                 by_first.entry(first).or_default().push(Phrase {
                     rest,
                     words,
-                    zipf10: analyzer.frequency.get(&key).and_then(|v| v.parse().ok()),
+                    zipf10,
                     key: key.clone(),
                     kind,
                 });
             }
         }
         for (first, list) in by_first {
-            let index = analyzer.phrase_lists.len() as u32;
-            analyzer.phrase_lists.push(PhraseList::new(list));
-            analyzer.phrases.insert(first, index);
+            let index = self.phrase_lists.len() as u32;
+            self.phrase_lists.push(PhraseList::new(list));
+            self.phrases.insert(first, index);
         }
-        let corpus_words: Vec<Words> = corpus
-            .iter()
-            .map(|text| analyzer.marked_words(text.as_ref()))
-            .collect();
-        for words in &corpus_words {
-            for (word, _) in words.iter() {
-                count(&mut counts, word);
-            }
-        }
+    }
 
-        let other_words: Vec<Arc<str>> = analyzer
+    /// Learns every word counted (the vocabulary's and the corpus's), and the stop words
+    /// and contractions', with what it knows of each; the corpus's and vocabulary's
+    /// alphabetic words are those typos are corrected towards.
+    fn learn_words(&mut self, counts: WordCounts, stems: &mut StemMemo) {
+        let other_words: Vec<Arc<str>> = self
             .stop_words
             .iter()
             .chain(
-                analyzer
-                    .contractions
+                self.contractions
                     .iter()
                     .flat_map(|(from, to)| std::iter::once(from).chain(to)),
             )
@@ -470,18 +509,18 @@ impl Analyzer {
             .map(|word| Arc::from(word.as_str()))
             .collect();
         let known = counts.len() + other_words.len();
-        analyzer.known_words.reserve(known);
-        analyzer.known_stems.reserve(known);
+        self.known_words.reserve(known);
+        self.known_stems.reserve(known);
         for word in counts.keys().chain(&other_words) {
-            let stem = analyzer.memo_stem_shared(word.clone(), &mut stems);
-            analyzer.known_stems.insert(stem.clone());
+            let stem = self.memo_stem_shared(word.clone(), stems);
+            self.known_stems.insert(stem.clone());
             let known = Known {
-                stop: analyzer.is_stop(word, &stem),
-                phrases: analyzer.phrases.get(&*stem).copied(),
-                zipf10: analyzer.zipf10(word),
+                stop: self.is_stop(word, &stem),
+                phrases: self.phrases.get(&*stem).copied(),
+                zipf10: self.zipf10(word),
                 stem,
             };
-            analyzer.known_words.insert(word.clone(), known);
+            self.known_words.insert(word.clone(), known);
         }
         let mut spellable: Vec<(Arc<str>, u32)> = counts
             .into_iter()
@@ -491,27 +530,7 @@ impl Analyzer {
             .map(|(word, n)| (word, n.get()))
             .collect();
         spellable.sort();
-        analyzer.spellable = spellable;
-        analyzer.contrasts = lexicon
-            .contrasts
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .filter_map(|word| analyzer.analyze(word).into_iter().next())
-                    .map(|term| term.key)
-                    .collect()
-            })
-            .collect();
-        analyzer.entities = lexicon
-            .entities
-            .iter()
-            .filter_map(|(word, class)| {
-                let term = analyzer.analyze(word).into_iter().next()?;
-                Some((term.key, Arc::from(class.to_lowercase())))
-            })
-            .collect();
-        (analyzer, corpus_words)
+        self.spellable = spellable;
     }
 
     /// The contrast groups of the lexicon, as term keys.

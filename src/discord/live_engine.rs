@@ -1,4 +1,5 @@
-//! The engine the bot answers with, swapped atomically on reload.
+//! The engine the bot answers with, reloadable: a reload swaps in a new engine
+//! atomically.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use jedi_engine::{Engine, Thresholds};
 
 /// The current engine. Every question takes a snapshot (`current`) and answers from it
 /// to the end, so a reload never changes or drops a question in flight.
-pub struct Answers {
+pub struct LiveEngine {
     engine: ArcSwap<Engine>,
     source: DataSource,
     thresholds: Thresholds,
@@ -17,21 +18,21 @@ pub struct Answers {
     reloading: std::sync::Mutex<()>,
 }
 
-impl std::fmt::Debug for Answers {
+impl std::fmt::Debug for LiveEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Answers")
+        f.debug_struct("LiveEngine")
             .field("source", &self.source)
             .finish_non_exhaustive()
     }
 }
 
-impl Answers {
+impl LiveEngine {
     /// Loads and indexes the data from `source`, with its typo-correction tables built
     /// (the bot runs long: no question should wait for them).
-    pub fn load(source: DataSource, thresholds: Thresholds) -> Result<Answers, Problems> {
+    pub fn load(source: DataSource, thresholds: Thresholds) -> Result<LiveEngine, Problems> {
         let engine = Engine::new(crate::data::load(&source)?, thresholds);
         engine.prepare();
-        Ok(Answers {
+        Ok(LiveEngine {
             engine: ArcSwap::from_pointee(engine),
             source,
             thresholds,

@@ -30,7 +30,7 @@ fn main() {
             let Some(evidence) = explanation.evidence else {
                 continue;
             };
-            let (id, _, _) = &explanation.top[0];
+            let id = &explanation.top[0].id;
             let entry = engine.kb().entry(id).unwrap();
             // A gap entry is the right reading of a question not to be answered: its
             // decline says what the article leaves out.

@@ -1,8 +1,9 @@
-//! The data loader on one broken file at a time (the other six are the real ones): it
+//! The data loader on one broken file at a time (the others are the real ones): it
 //! returns a knowledge base or problems that each name a data file, never panics; a
 //! knowledge base that loads answers questions and renders within Discord's limits.
 //!
-//! Input: byte 0 picks the file (`b0 % 7`, in `FILE_NAMES` order) and the mode:
+//! Input: byte 0 picks the file (`b0 % FILE_NAMES.len()`, in `FILE_NAMES` order) and the
+//! mode:
 //! - `b0 < 0x80`: the rest of the input is the whole file;
 //! - `b0 >= 0x80` (splice): bytes 1..5 are an offset (u32 LE, modulo the real file's length
 //!   + 1), bytes 5..7 how many bytes to delete there (u16 LE), and the rest is inserted at

@@ -85,6 +85,26 @@ fn history_path() -> Option<PathBuf> {
     Some(state.join("jedi-bot").join("history"))
 }
 
+/// What reading a line of the prompt gave.
+#[derive(Debug)]
+enum Typed {
+    Line(String),
+    /// Ctrl-C: the line being typed is dropped, the session goes on.
+    Cancelled,
+    /// Ctrl-D (end of input): the session ends.
+    End,
+    Failed(ReadlineError),
+}
+
+fn after_reading(read: Result<String, ReadlineError>) -> Typed {
+    match read {
+        Ok(line) => Typed::Line(line),
+        Err(ReadlineError::Interrupted) => Typed::Cancelled,
+        Err(ReadlineError::Eof) => Typed::End,
+        Err(error) => Typed::Failed(error),
+    }
+}
+
 /// The interactive prompt: reads questions until /quit or end of input.
 pub fn run(engine: &Engine) -> Result<u8> {
     // Before the first prompt, while nobody is waiting, rather than on the first typo.
@@ -99,12 +119,11 @@ pub fn run(engine: &Engine) -> Result<u8> {
     let mut conversation = Conversation::new();
     let mut choices: Vec<Candidate> = Vec::new();
     loop {
-        let line = match editor.readline("> ") {
-            Ok(line) => line,
-            // Ctrl-C cancels the line being typed; Ctrl-D ends the session.
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(error) => return Err(error.into()),
+        let line = match after_reading(editor.readline("> ")) {
+            Typed::Line(line) => line,
+            Typed::Cancelled => continue,
+            Typed::End => break,
+            Typed::Failed(error) => return Err(error.into()),
         };
         if line.trim().is_empty() {
             continue;
@@ -224,6 +243,30 @@ mod tests {
         assert!(matches!(parse("/timeline 2019 2018", 0), Line::Bad(_)));
         assert!(matches!(parse("/timeline soon", 0), Line::Bad(_)));
         assert!(matches!(parse("/frobnicate", 0), Line::Bad(m) if m.contains("/frobnicate")));
+    }
+
+    #[test]
+    fn ctrl_c_cancels_the_line_and_ctrl_d_ends_the_session() {
+        assert!(matches!(
+            after_reading(Err(ReadlineError::Interrupted)),
+            Typed::Cancelled
+        ));
+        assert!(matches!(after_reading(Err(ReadlineError::Eof)), Typed::End));
+        assert!(matches!(after_reading(Ok("who?".into())), Typed::Line(l) if l == "who?"));
+    }
+
+    #[test]
+    fn history_is_kept_in_the_state_directory() {
+        // One test sets the variables, so that parallel tests do not race on them.
+        std::env::set_var("JEDI_BOT_HISTORY", "/tmp/h");
+        assert_eq!(history_path(), Some(PathBuf::from("/tmp/h")));
+        std::env::remove_var("JEDI_BOT_HISTORY");
+        std::env::set_var("XDG_STATE_HOME", "/state");
+        assert_eq!(
+            history_path(),
+            Some(PathBuf::from("/state/jedi-bot/history"))
+        );
+        std::env::remove_var("XDG_STATE_HOME");
     }
 
     #[test]

@@ -40,8 +40,8 @@ mod text;
 pub mod wording;
 
 pub use engine::{
-    Answer, Candidate, Conversation, Engine, Evidence, ExplainedTerm, Explanation, NoAnswer,
-    Outcome, Read, Reason, TermsRead, Thresholds, DEFAULT_TTL, FEATURES,
+    Answer, Candidate, Conversation, Engine, Evidence, ExplainedEntry, ExplainedTerm, Explanation,
+    NoAnswer, Outcome, Read, Reason, TermsRead, Thresholds, DEFAULT_TTL, FEATURES,
 };
 pub use kb::{
     line_and_column, DataSource, Entry, Event, Export, KnowledgeBase, Problem, Problems, Quote,

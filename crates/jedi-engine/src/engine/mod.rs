@@ -28,10 +28,21 @@ use index::{Index, Needed, Ranked, Scores};
 pub struct Explanation {
     /// The question's terms with their weights.
     pub terms: Vec<ExplainedTerm>,
-    /// (entry id, score, best-matching phrasing), best first.
-    pub top: Vec<(String, f32, String)>,
+    /// The best-scoring entries, best first.
+    pub top: Vec<ExplainedEntry>,
     /// The evidence for answering with the best entry, when there is one.
     pub evidence: Option<Evidence>,
+}
+
+/// One of the best-scoring entries of an explained question.
+#[derive(Debug, Clone)]
+pub struct ExplainedEntry {
+    /// The entry's id.
+    pub id: String,
+    /// Its score.
+    pub score: f32,
+    /// Its phrasing that matched best.
+    pub phrasing: String,
 }
 
 /// One term of an explained question.
@@ -65,7 +76,12 @@ impl std::fmt::Display for Explanation {
             write!(f, " {kind}{}={:.2}{flags}", t.term.key, t.weight)?;
         }
         writeln!(f)?;
-        for (id, score, phrasing) in &self.top {
+        for ExplainedEntry {
+            id,
+            score,
+            phrasing,
+        } in &self.top
+        {
             writeln!(f, "  {score:.3} {id}: {phrasing}")?;
         }
         if let Some(evidence) = &self.evidence {
@@ -381,7 +397,11 @@ impl Engine {
                          phrasing: position,
                      }| {
                         let entry = &self.kb.entries()[entry];
-                        (entry.id.clone(), score, entry.questions[position].clone())
+                        ExplainedEntry {
+                            id: entry.id.clone(),
+                            score,
+                            phrasing: entry.questions[position].clone(),
+                        }
                     },
                 )
                 .collect(),
@@ -562,7 +582,7 @@ mod tests {
                     .explain(question, 5)
                     .top
                     .into_iter()
-                    .map(|(id, score, _)| (id, score))
+                    .map(|e| (e.id, e.score))
                     .collect();
                 let expected = ids(full.iter().take(5).map(|r| (r.entry, r.score)).collect());
                 assert_eq!(explained, expected, "{question}");

@@ -439,3 +439,51 @@ fn config_errors_name_the_line_and_the_key_as_written() {
         "a secret-looking value was echoed: {stderr}"
     );
 }
+
+#[test]
+fn eval_lists_the_first_failures_and_all_of_them_with_verbose() {
+    let set = tempfile::NamedTempFile::new().unwrap();
+    let line = "{\"q\": \"who won the jedi contract\", \"must\": [\"zzz\"]}\n";
+    std::fs::write(set.path(), line.repeat(45)).unwrap();
+    let short = jedi_bot().arg("eval").arg(set.path()).output().unwrap();
+    let short = String::from_utf8(short.stdout).unwrap();
+    assert!(short.contains("... and 5 more (use --verbose)"), "{short}");
+    let long = jedi_bot()
+        .args(["eval", "-v"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    let long = String::from_utf8(long.stdout).unwrap();
+    assert_eq!(long.matches("[Wrong]").count(), 45, "{long}");
+}
+
+/// On a terminal, `ask` with no question says what to do instead of waiting silently.
+#[test]
+fn ask_on_a_terminal_prompts_for_questions() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here: the terminal case is not exercised");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("jedi-bot");
+    let output = std::process::Command::new("script")
+        .args(["-qec", &format!("{} ask", binary.display()), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(b"who won the jedi contract?\n\x04")?;
+            drop(stdin);
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Type a question and press Enter"), "{text}");
+    assert!(text.contains("Microsoft"), "{text}");
+}

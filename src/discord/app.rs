@@ -30,7 +30,7 @@ pub enum Surface {
     Button,
     /// A reply to one of the bot's answers.
     Reply,
-    /// The "Ask jedi-bot" command on a message.
+    /// The "Ask NAME" command on a message.
     Message,
 }
 

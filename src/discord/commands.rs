@@ -16,11 +16,14 @@ use crate::limits::{self, truncate};
 /// The poise context of this bot.
 pub type Context<'a> = poise::Context<'a, Arc<App>, Error>;
 
-/// Every command, for registration.
-pub fn all() -> Vec<poise::Command<Arc<App>, Error>> {
+/// Every command, for registration; the message command is named after the bot
+/// (`bot_name`, from the data's `source.toml`): "Ask NAME".
+pub fn all(bot_name: &str) -> Vec<poise::Command<Arc<App>, Error>> {
+    let mut ask_message = ask_message();
+    ask_message.context_menu_name = Some(truncate(&format!("Ask {bot_name}"), COMMAND_NAME).into());
     vec![
         ask(),
-        ask_message(),
+        ask_message,
         timeline(),
         quote(),
         source(),
@@ -60,9 +63,9 @@ pub async fn ask(
     answer_in_interaction(ctx, &question, Surface::Slash, private.unwrap_or(false)).await
 }
 
-/// Ask jedi-bot
+/// Ask the bot about a message (named "Ask NAME" at registration, see [`all`])
 #[poise::command(
-    context_menu_command = "Ask jedi-bot",
+    context_menu_command = "Ask",
     install_context = "Guild|User",
     interaction_context = "Guild|BotDm|PrivateChannel"
 )]
@@ -71,6 +74,9 @@ pub async fn ask_message(ctx: Context<'_>, message: serenity::all::Message) -> R
     let question: String = message.content.chars().take(ASK_MAX_CHARS).collect();
     answer_in_interaction(ctx, &question, Surface::Message, false).await
 }
+
+/// Characters in a command's name.
+const COMMAND_NAME: usize = 32;
 
 /// `/ask`'s limit on a question's length, in characters.
 const ASK_MAX_CHARS: usize = 500;

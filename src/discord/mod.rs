@@ -234,9 +234,10 @@ fn intents(config: &Config) -> GatewayIntents {
 /// poise, with the commands, the handlers, and the commands registered on READY.
 fn build_framework(config: &Config, app: Arc<App>) -> poise::Framework<Arc<App>, Error> {
     let guild = config.discord.guild_id.map(GuildId::new);
+    let bot_name = app.engine.current().kb().source().name.clone();
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: commands::all(),
+            commands: commands::all(&bot_name),
             event_handler: |framework, event| {
                 Box::pin(handler::on_event(
                     framework.serenity_context,

@@ -449,7 +449,7 @@ pub fn help(source: &Source, examples: &[&str]) -> Reply {
         .collect::<Vec<_>>()
         .join("\n");
     let embed = CreateEmbed::new()
-        .title("jedi-bot")
+        .title(truncate(&source.name, limits::EMBED_TITLE))
         .description(truncate(
             &format!(
                 "I answer questions about {}, from {}'s report citing {}: every answer quotes the article sentence it comes from, and I say so when the article doesn't cover something.\n\n\

@@ -7,7 +7,8 @@ use crate::DataSource;
 
 const ARTICLE: &str =
     "A Generated Article\n\nThis article was generated for measuring the engine.\n";
-const SOURCE: &str = r#"title = "A Generated Article"
+const SOURCE: &str = r#"name = "generated-bot"
+title = "A Generated Article"
 outlet = "The Generator"
 cites = "nobody"
 attribution = "Generated"

@@ -9,6 +9,7 @@ use crate::kb::Source;
 /// ```
 /// use jedi_engine::{wording, Reason, Source};
 /// let source = Source {
+///     name: "bridge-bot".into(),
 ///     title: "Town Picks A Builder".into(),
 ///     outlet: "The Gazette".into(),
 ///     cites: "town records".into(),

@@ -100,6 +100,8 @@ impl Quote {
 /// The article the knowledge base comes from, and how to credit it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
+    /// What the bot built on this data is called ("Ask NAME" on a message).
+    pub name: String,
     /// The article's headline.
     pub title: String,
     /// Who published it.

@@ -28,6 +28,7 @@ type List = Spanned<Vec<Text>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
+    name: Text,
     title: Text,
     outlet: Text,
     cites: Text,
@@ -641,6 +642,7 @@ impl Checker<'_> {
         let title = self.text(file, "title", &raw.title, self.budgets.title, problems);
         self.verbatim(file, "title", &raw.title, problems);
         Source {
+            name: self.text(file, "name", &raw.name, self.budgets.name, problems),
             title,
             outlet: self.text(file, "outlet", &raw.outlet, self.budgets.label, problems),
             cites: self.text(file, "cites", &raw.cites, self.budgets.label, problems),

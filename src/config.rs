@@ -289,6 +289,22 @@ impl Default for ConversationConfig {
     }
 }
 
+/// `[metrics]`: metrics and health over HTTP.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve `/metrics`, `/healthz` and `/readyz` on this address (`"127.0.0.1:9100"`);
+    /// absent: off.
+    pub listen: Option<String>,
+}
+
+impl MetricsConfig {
+    /// The address to listen on, when metrics are on (checked when the config loads).
+    pub fn address(&self) -> Option<std::net::SocketAddr> {
+        self.listen.as_deref().and_then(|a| a.parse().ok())
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -305,6 +321,8 @@ pub struct Config {
     pub logging: Logging,
     /// `[conversation]`
     pub conversation: ConversationConfig,
+    /// `[metrics]`
+    pub metrics: MetricsConfig,
     /// What is allowed but probably not meant (shown once logging has started).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -432,6 +450,14 @@ impl Config {
                 "logging.level",
                 "not a log filter (try \"info\" or \"jedi_bot=debug,warn\")".into(),
             ));
+        }
+        if let Some(listen) = &self.metrics.listen {
+            if listen.parse::<std::net::SocketAddr>().is_err() {
+                return Err(invalid(
+                    "metrics.listen",
+                    "expected an address and port, like \"127.0.0.1:9100\"".into(),
+                ));
+            }
         }
         if let Some(prefix) = &self.triggers.prefix {
             if prefix.trim().is_empty() {

@@ -487,3 +487,36 @@ fn ask_on_a_terminal_prompts_for_questions() {
     assert!(text.contains("Type a question and press Enter"), "{text}");
     assert!(text.contains("Microsoft"), "{text}");
 }
+
+/// The systemd unit in `docs/deploy/` is valid: `systemd-analyze verify` finds nothing
+/// to say about it (with the built binary in place of the installed one).
+#[test]
+fn the_systemd_unit_verifies() {
+    if std::process::Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no systemd-analyze here: the unit is not verified");
+        return;
+    }
+    let unit = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy/jedi-bot.service"),
+    )
+    .unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("jedi-bot");
+    let unit = unit
+        .replace("/usr/local/bin/jedi-bot", &binary.display().to_string())
+        // The token file is the installer's to write.
+        .replace("EnvironmentFile=/etc", "EnvironmentFile=-/etc");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jedi-bot.service");
+    std::fs::write(&path, unit).unwrap();
+    let output = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && said.trim().is_empty(), "{said}");
+}

@@ -672,3 +672,59 @@ async fn unknown_commands_and_ignored_channels_get_an_ephemeral_answer() {
         "{reply}"
     );
 }
+
+/// `/metrics` counts what the bot does, `/healthz` answers while it runs, and `/readyz`
+/// follows the gateway: ready while a shard is connected, not once Discord is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_and_health_follow_questions_and_the_gateway() {
+    let fake = FakeDiscord::start().await;
+    let bot = BotProcess::start(
+        &fake,
+        BotSettings {
+            metrics: true,
+            ..BotSettings::default()
+        },
+    );
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    let base = bot.metrics_url().await;
+    let get = |path: &str| {
+        let url = format!("{base}{path}");
+        async move {
+            let response = reqwest::get(&url).await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    assert_eq!(get("/healthz").await.0, 200);
+    let ready = |expected: u16| async move {
+        let started = std::time::Instant::now();
+        while started.elapsed() < WAIT {
+            if get("/readyz").await.0 == expected {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    };
+    assert!(ready(200).await, "never ready; log:\n{}", bot.log());
+    fake.send_message(mention("who won the jedi contract?"));
+    fake.wait_for_messages_sent(1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, text) = get("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("jedi_bot_questions_total{outcome=\"answer\",surface=\"mention\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("jedi_bot_replies_sent_total 1"), "{text}");
+    assert!(text.contains("jedi_bot_data_generation 1"), "{text}");
+    assert!(text.contains("jedi_bot_answer_seconds_count 1"), "{text}");
+    assert!(text.contains("jedi_bot_shards_connected 1"), "{text}");
+    // Discord goes away: not ready any more, still healthy.
+    drop(fake);
+    assert!(
+        ready(503).await,
+        "still ready without Discord; log:\n{}",
+        bot.log()
+    );
+    assert_eq!(get("/healthz").await.0, 200);
+}

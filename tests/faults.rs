@@ -712,3 +712,18 @@ async fn the_backlog_is_bounded_per_channel() {
     }
     assert_eq!(dropped(), 70, "{}", bot.log());
 }
+
+/// Close 4014 (the Message Content intent is not allowed): a clear message, exit 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disallowed_intents_say_what_to_turn_on() {
+    let (fake, bot) = start(BotSettings {
+        listen_channels: vec![FakeDiscord::CHANNEL_ID],
+        ..BotSettings::default()
+    })
+    .await;
+    fake.close(4014).await;
+    let (exit, bot) = exit_within(bot, Duration::from_secs(30)).await;
+    let log = bot.log();
+    assert_eq!(exit, Some(2), "log:\n{log}");
+    assert!(log.contains("Message Content intent"), "{log}");
+}

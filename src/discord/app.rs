@@ -72,11 +72,14 @@ pub struct App {
     pub conversations: Conversations,
     /// The questions waiting for a reply.
     pub backlog: Arc<super::backlog::Backlog>,
+    /// Metrics, for `/metrics`.
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 impl App {
     /// The shared state for `config`, answering from `engine`.
     pub fn new(config: &Config, engine: Arc<LiveEngine>, unanswered: UnansweredLog) -> App {
+        let metrics = super::metrics::Metrics::new();
         App {
             engine,
             triggers: config.triggers.clone(),
@@ -86,6 +89,7 @@ impl App {
             sender: Sender::new(
                 config.discord.max_concurrent_replies,
                 config.discord.send_retries,
+                metrics.clone(),
             ),
             log_user_ids: config.logging.log_user_ids,
             extra_owners: config.discord.owners.clone(),
@@ -94,6 +98,7 @@ impl App {
                 config.discord.max_backlog_per_channel,
                 config.discord.max_backlog,
             ),
+            metrics,
         }
     }
 
@@ -112,6 +117,9 @@ impl App {
         let now = Instant::now();
         let mut conversation = self.conversations.get(asker, replied_to, now);
         let read = engine.ask_in_at(question, &mut conversation, now);
+        self.metrics
+            .answer_seconds
+            .observe(now.elapsed().as_secs_f64());
         self.record(
             question,
             &read.outcome,
@@ -131,6 +139,10 @@ impl App {
         user: u64,
         threshold: f32,
     ) {
+        self.metrics
+            .questions
+            .with_label_values(&[surface.as_str(), outcome.label()])
+            .inc();
         let id = outcome.answer_id().unwrap_or("-");
         let score = outcome.score();
         if self.log_user_ids {

@@ -118,6 +118,7 @@ async fn answer_in_interaction(
     ));
     reply.ephemeral = private;
     ctx.send(reply.into_poise()).await?;
+    app.metrics.replies_sent.inc();
     app.conversations.keep(asker, None, conversation);
     Ok(())
 }
@@ -267,10 +268,12 @@ pub async fn reload(
     let force = force.unwrap_or(false);
     let text = match tokio::task::spawn_blocking(move || answers.reload(force)).await? {
         Ok(summary) => {
+            ctx.data().metrics.reloaded(true);
             tracing::info!(%summary, "reloaded the data (/reload)");
             format!("Reloaded: {summary}.")
         }
         Err(problems) => {
+            ctx.data().metrics.reloaded(false);
             tracing::error!("reload refused, keeping the current data: {problems}");
             format!("Reload refused, the current data stays.\n```\n{problems}\n```")
         }

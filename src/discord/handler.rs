@@ -95,6 +95,7 @@ pub async fn on_event(
             tracing::info!("resumed the gateway session");
             Ok(())
         }
+
         _ => Ok(()),
     }
 }
@@ -137,6 +138,7 @@ pub fn on_message(message: &Message, http: &Arc<Http>, bot: UserId, app: &Arc<Ap
         author: message.author.id.get(),
     };
     let Some(ticket) = app.backlog.admit(asked.channel.get()) else {
+        app.metrics.backlog_dropped.inc();
         tracing::warn!(
             channel = asked.channel.get(),
             dropped = app.backlog.dropped(),
@@ -214,12 +216,14 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
         .await
     {
         Ok(sent) => {
+            app.metrics.replies_sent.inc();
             if let Some(conversation) = conversation {
                 app.conversations
                     .keep(asker, sent.map(MessageId::get), conversation);
             }
         }
         Err(error) => {
+            app.metrics.replies_failed.inc();
             tracing::error!(%error, channel = asked.channel.get(), "could not send a reply")
         }
     }

@@ -16,6 +16,7 @@ pub mod gateway_watch;
 pub mod handler;
 pub mod live_engine;
 pub mod logging;
+pub mod metrics;
 pub mod render;
 pub mod router;
 pub mod send;
@@ -133,6 +134,13 @@ pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
     );
     let unanswered = open_log(&config)?;
     let app = Arc::new(App::new(&config, answers.clone(), unanswered));
+    app.metrics.data_generation.set(1);
+    if let Some(listen) = config.metrics.address() {
+        let bound = metrics::serve(listen, app.metrics.clone())
+            .await
+            .map_err(|e| BotError::Setup(format!("the metrics listener on {listen}: {e}")))?;
+        tracing::info!("metrics and health on http://{bound} (/metrics, /healthz, /readyz)");
+    }
     let http = build_http(&config, options.http_client)?;
     let framework = build_framework(&config, app.clone());
     let mut client = ClientBuilder::new_with_http(http, intents(&config))
@@ -144,6 +152,7 @@ pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
         options.shutdown,
         options.gateway_watch.unwrap_or_default(),
     );
+    spawn_shard_watch(client.shard_manager.clone(), app.metrics.clone());
     spawn_reload_on_hangup(answers, app);
     let start = async {
         match config.discord.shards {
@@ -175,6 +184,18 @@ pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
             if response.status_code.as_u16() == 401 =>
         {
             Err(BotError::TokenRejected("401 Unauthorized"))
+        }
+        Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)) => {
+            Err(BotError::GatewayClosed(gateway_watch::FatalClose {
+                code: 4014,
+                advice: "disallowed intents: listen_channels and prefix need the Message Content intent; turn it on in the developer portal (Bot tab) or drop those triggers",
+            }))
+        }
+        Err(serenity::Error::Gateway(GatewayError::InvalidGatewayIntents)) => {
+            Err(BotError::GatewayClosed(gateway_watch::FatalClose {
+                code: 4013,
+                advice: "invalid intents: this build asks for intents Discord does not know",
+            }))
         }
         Err(error) => Err(BotError::Connection(error.to_string())),
     }
@@ -384,6 +405,33 @@ async fn wait_for_shutdown(extra: Option<tokio::sync::oneshot::Receiver<()>>) {
     }
 }
 
+/// How often the shards' connections are looked at for the metrics.
+const SHARD_WATCH: Duration = Duration::from_secs(1);
+
+/// Keeps the metrics' count of connected shards (and reconnects) up to date. serenity
+/// reports stage changes only to event handlers, which would cost a task per event; the
+/// shard manager's table is read once a second instead.
+fn spawn_shard_watch(
+    shard_manager: Arc<serenity::all::ShardManager>,
+    metrics: Arc<metrics::Metrics>,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SHARD_WATCH);
+        loop {
+            tick.tick().await;
+            let connected = shard_manager
+                .runners
+                .lock()
+                .await
+                .iter()
+                .filter(|(_, runner)| runner.stage == serenity::gateway::ConnectionStage::Connected)
+                .map(|(id, _)| id.0)
+                .collect();
+            metrics.shards_now(connected);
+        }
+    });
+}
+
 /// On SIGHUP, reloads the data (a bad edit is reported and the current data stays) and
 /// reopens the curators' log.
 fn spawn_reload_on_hangup(answers: Arc<LiveEngine>, app: Arc<App>) {
@@ -398,8 +446,12 @@ fn spawn_reload_on_hangup(answers: Arc<LiveEngine>, app: Arc<App>) {
             app.unanswered.reopen();
             let answers = answers.clone();
             match tokio::task::spawn_blocking(move || answers.reload(false)).await {
-                Ok(Ok(summary)) => tracing::info!(%summary, "reloaded the data (SIGHUP)"),
+                Ok(Ok(summary)) => {
+                    app.metrics.reloaded(true);
+                    tracing::info!(%summary, "reloaded the data (SIGHUP)")
+                }
                 Ok(Err(problems)) => {
+                    app.metrics.reloaded(false);
                     tracing::error!("reload refused, keeping the current data: {problems}")
                 }
                 Err(error) => tracing::error!(%error, "the reload task failed"),

@@ -17,6 +17,7 @@ pub const BACKOFF_MAX: Duration = Duration::from_secs(5);
 pub struct Sender {
     permits: Semaphore,
     retries: u32,
+    metrics: std::sync::Arc<super::metrics::Metrics>,
 }
 
 /// Whether a failed request is worth trying again: a 5xx or a 429. Timeouts and other
@@ -31,6 +32,12 @@ pub fn retryable(error: &serenity::Error) -> bool {
     }
 }
 
+/// Whether a failed request was rate limited (429).
+fn is_rate_limited(error: &serenity::Error) -> bool {
+    matches!(error, serenity::Error::Http(HttpError::UnsuccessfulRequest(response))
+        if response.status_code.as_u16() == 429)
+}
+
 /// The wait before retry `attempt` (0-based).
 pub fn backoff(attempt: u32) -> Duration {
     BACKOFF_START
@@ -40,10 +47,15 @@ pub fn backoff(attempt: u32) -> Duration {
 
 impl Sender {
     /// At most `concurrent` sends at once, each retried up to `retries` times.
-    pub fn new(concurrent: usize, retries: u32) -> Sender {
+    pub fn new(
+        concurrent: usize,
+        retries: u32,
+        metrics: std::sync::Arc<super::metrics::Metrics>,
+    ) -> Sender {
         Sender {
             permits: Semaphore::new(concurrent.max(1)),
             retries,
+            metrics,
         }
     }
 
@@ -89,9 +101,15 @@ impl Sender {
                 Err(error) => Err(error),
             };
             drop(slot);
+            if let Err(error) = &sent {
+                if is_rate_limited(error) {
+                    self.metrics.rest_rate_limited.inc();
+                }
+            }
             match sent {
                 Ok(id) => return Ok(id),
                 Err(error) if attempt < self.retries && retryable(&error) => {
+                    self.metrics.rest_retries.inc();
                     tracing::warn!(%error, attempt, "sending a reply failed; retrying");
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;

@@ -32,6 +32,8 @@ pub struct BotSettings {
     pub ignored_channels: Vec<u64>,
     /// `[discord] max_backlog_per_channel` and `max_backlog`.
     pub backlog: (usize, usize),
+    /// Serve metrics and health on a free loopback port (see `BotProcess::metrics_url`).
+    pub metrics: bool,
 }
 
 impl Default for BotSettings {
@@ -49,6 +51,7 @@ impl Default for BotSettings {
             conversation_ttl_seconds: 300,
             ignored_channels: Vec::new(),
             backlog: (200, 5000),
+            metrics: false,
         }
     }
 }
@@ -88,6 +91,7 @@ impl BotProcess {
              {data_dir}\
              [conversation]\n\
              ttl_seconds = {ttl}\n\
+             {metrics}\
              [logging]\n\
              level = {level:?}\n\
              unanswered_log = {log:?}\n",
@@ -105,6 +109,11 @@ impl BotProcess {
             style = settings.style,
             level = settings.log_level,
             ttl = settings.conversation_ttl_seconds,
+            metrics = if settings.metrics {
+                "[metrics]\nlisten = \"127.0.0.1:0\"\n"
+            } else {
+                ""
+            },
             log = dir.path().join("unanswered.jsonl").display().to_string(),
         );
         let config_path = dir.path().join("config.toml");
@@ -126,6 +135,20 @@ impl BotProcess {
     /// What the bot logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// The metrics server's base URL, once the bot has logged it.
+    pub async fn metrics_url(&self) -> String {
+        assert!(
+            self.wait_for_log("metrics and health on http://", WAIT)
+                .await,
+            "no metrics listener: {}",
+            self.log()
+        );
+        let log = self.log();
+        let at =
+            log.find("metrics and health on http://").unwrap() + "metrics and health on ".len();
+        log[at..].split_whitespace().next().unwrap().to_string()
     }
 
     /// The unanswered-question log.

@@ -728,3 +728,27 @@ async fn metrics_and_health_follow_questions_and_the_gateway() {
     );
     assert_eq!(get("/healthz").await.0, 200);
 }
+
+/// Only who asked for a timeline pages the message; anyone else's click gets the page
+/// for themselves, ephemerally.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_asker_pages_a_timeline() {
+    let (fake, _bot) = start(BotSettings::default()).await;
+    let handle = fake.send_command("timeline", json!([]), FakeDiscord::USER_ID);
+    let reply = interaction_reply(&fake, &handle).await;
+    let next = reply["data"]["components"][0]["components"][1]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let message = fake
+        .interaction_original(&handle)
+        .and_then(|m| m["id"].as_str().map(|s| s.parse::<u64>().unwrap()))
+        .unwrap();
+    let other = fake.send_component(&next, message, FakeDiscord::USER_ID + 1);
+    let reply = interaction_reply(&fake, &other).await;
+    assert_eq!(reply["type"], 4, "{reply}");
+    assert_eq!(reply["data"]["flags"], 64, "{reply}");
+    let own = fake.send_component(&next, message, FakeDiscord::USER_ID);
+    let reply = interaction_reply(&fake, &own).await;
+    assert_eq!(reply["type"], 7, "{reply}");
+}

@@ -727,3 +727,23 @@ async fn disallowed_intents_say_what_to_turn_on() {
     assert_eq!(exit, Some(2), "log:\n{log}");
     assert!(log.contains("Message Content intent"), "{log}");
 }
+
+/// When no shard can connect for a while, the log says so as an error (and the bot goes
+/// on trying) rather than retrying in silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_gateway_is_reported_as_an_error() {
+    let fake = FakeDiscord::start().await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    drop(fake);
+    assert!(
+        bot.wait_for_log(
+            "Discord's gateway cannot be reached",
+            Duration::from_secs(60)
+        )
+        .await,
+        "{}",
+        bot.log()
+    );
+    assert!(bot.log().contains("ERROR"), "{}", bot.log());
+}

@@ -288,11 +288,40 @@ async fn on_component(
         Some(CustomId::Timeline { page, from, to }) => {
             let events = engine.kb().timeline_between(from, to);
             let reply = render::timeline_page(&events, page, from, to, engine.kb().source());
-            CreateInteractionResponse::UpdateMessage(
-                serenity::all::CreateInteractionResponseMessage::new()
-                    .embeds(reply.embed.into_iter().collect())
-                    .components(timeline_rows(reply.buttons)),
-            )
+            // Only who asked for the timeline pages the message; anyone else gets the page
+            // for themselves. A range a reload emptied leaves the message as it is.
+            let asker = component
+                .message
+                .interaction_metadata
+                .as_deref()
+                .map(|m| match m {
+                    serenity::all::MessageInteractionMetadata::Command(c) => c.user.id,
+                    serenity::all::MessageInteractionMetadata::Component(c) => c.user.id,
+                    serenity::all::MessageInteractionMetadata::ModalSubmit(c) => c.user.id,
+                    _ => component.user.id,
+                });
+            if events.is_empty() {
+                let reply = Reply {
+                    content: Some("That range has no events any more (the data was reloaded); try /timeline again.".into()),
+                    ephemeral: true,
+                    ..Reply::default()
+                };
+                CreateInteractionResponse::Message(reply.into_interaction())
+            } else if asker.is_some_and(|asker| asker != component.user.id) {
+                CreateInteractionResponse::Message(
+                    Reply {
+                        ephemeral: true,
+                        ..reply
+                    }
+                    .into_interaction(),
+                )
+            } else {
+                CreateInteractionResponse::UpdateMessage(
+                    serenity::all::CreateInteractionResponseMessage::new()
+                        .embeds(reply.embed.into_iter().collect())
+                        .components(timeline_rows(reply.buttons)),
+                )
+            }
         }
         None => expired(),
     };

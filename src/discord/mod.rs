@@ -197,8 +197,33 @@ pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
                 advice: "invalid intents: this build asks for intents Discord does not know",
             }))
         }
-        Err(error) => Err(BotError::Connection(error.to_string())),
+        Err(error) => Err(BotError::Connection(describe(
+            &error,
+            config.discord.proxy_url.is_some(),
+        ))),
     }
+}
+
+/// A connection error with every cause it carries (serenity's own message alone, "Error
+/// while sending HTTP request", names no host and no cause), and whether it went through
+/// the REST proxy.
+fn describe(error: &serenity::Error, proxied: bool) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if let serenity::Error::Http(HttpError::Request(request)) = error {
+        if let Some(url) = request.url() {
+            text.push_str(&format!(" (to {})", url.host_str().unwrap_or("?")));
+        }
+    }
+    if proxied {
+        text.push_str(" (through [discord] proxy_url)");
+    }
+    text
 }
 
 /// The curators' log the configuration names.
@@ -407,6 +432,10 @@ async fn wait_for_shutdown(extra: Option<tokio::sync::oneshot::Receiver<()>>) {
 
 /// How often the shards' connections are looked at for the metrics.
 const SHARD_WATCH: Duration = Duration::from_secs(1);
+/// With no shard connected for this long, the log says so (as an error) ...
+const UNREACHABLE_AFTER: Duration = Duration::from_secs(30);
+/// ... and again this often while it lasts.
+const UNREACHABLE_REPEAT: Duration = Duration::from_secs(300);
 
 /// Keeps the metrics' count of connected shards (and reconnects) up to date. serenity
 /// reports stage changes only to event handlers, which would cost a task per event; the
@@ -417,6 +446,9 @@ fn spawn_shard_watch(
 ) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SHARD_WATCH);
+        // Since when no shard is connected, and when that was last said.
+        let mut down_since = std::time::Instant::now();
+        let mut said = None::<std::time::Instant>;
         loop {
             tick.tick().await;
             let connected = shard_manager
@@ -426,7 +458,20 @@ fn spawn_shard_watch(
                 .iter()
                 .filter(|(_, runner)| runner.stage == serenity::gateway::ConnectionStage::Connected)
                 .map(|(id, _)| id.0)
-                .collect();
+                .collect::<std::collections::HashSet<u32>>();
+            if !connected.is_empty() {
+                down_since = std::time::Instant::now();
+                said = None;
+            } else if down_since.elapsed() >= UNREACHABLE_AFTER
+                && said.is_none_or(|at| at.elapsed() >= UNREACHABLE_REPEAT)
+            {
+                tracing::error!(
+                    seconds = down_since.elapsed().as_secs(),
+                    "no shard has been connected for {} s: Discord's gateway cannot be reached (check the network, DNS, a firewall, and [discord] proxy_url); still trying",
+                    down_since.elapsed().as_secs()
+                );
+                said = Some(std::time::Instant::now());
+            }
             metrics.shards_now(connected);
         }
     });
@@ -529,5 +574,20 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<App>, Error>) {
                 tracing::error!(%error, "could not report an error");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_connection_error_names_its_host_and_its_cause() {
+        let error = reqwest::get("http://127.0.0.1:9/").await.unwrap_err();
+        let error = serenity::Error::Http(HttpError::Request(error));
+        let text = describe(&error, true);
+        assert!(text.contains("127.0.0.1"), "{text}");
+        assert!(text.to_lowercase().contains("connect"), "{text}");
+        assert!(text.contains("proxy_url"), "{text}");
     }
 }

@@ -814,7 +814,14 @@ impl FakeDiscord {
             data: spec.data,
             message,
         });
-        rest::register_interaction(&mut inner, id, &token, spec.channel_id, spec.message_id);
+        rest::register_interaction(
+            &mut inner,
+            id,
+            &token,
+            spec.channel_id,
+            spec.message_id,
+            spec.user_id,
+        );
         gateway::dispatch(&mut inner, "INTERACTION_CREATE", d, spec.guild_id);
         drop(inner);
         self.shared.notify();

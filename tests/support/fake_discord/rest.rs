@@ -604,6 +604,20 @@ fn callback(
                 },
                 &data,
             );
+            // Like Discord, the response message says whose interaction it answers (and
+            // the fake keeps it, so that its buttons can be pressed).
+            let mut msg = msg;
+            if let Some((interaction, user)) =
+                inner.interactions.get(token).map(|s| (s.id, s.user_id))
+            {
+                msg["interaction_metadata"] = json!({
+                    "id": interaction.to_string(),
+                    "type": 2,
+                    "user": user_json(shared, inner, user),
+                    "authorizing_integration_owners": {},
+                });
+            }
+            inner.messages.insert(id, msg.clone());
             if let Some(state) = inner.interactions.get_mut(token) {
                 state.original = Some(msg);
             }
@@ -668,6 +682,7 @@ pub(super) fn register_interaction(
     token: &str,
     channel_id: u64,
     message_id: Option<u64>,
+    user_id: u64,
 ) {
     inner.interaction_tokens.insert(id, token.to_string());
     inner.interactions.insert(
@@ -678,6 +693,7 @@ pub(super) fn register_interaction(
             created: Instant::now(),
             message_id,
             channel_id,
+            user_id,
             original: None,
             followups: Default::default(),
             calls: Vec::new(),

@@ -67,6 +67,8 @@ pub(super) struct InteractionState {
     /// The message of a component interaction (type 7 callbacks edit it).
     pub message_id: Option<u64>,
     pub channel_id: u64,
+    /// Who sent it.
+    pub user_id: u64,
     pub original: Option<Value>,
     pub followups: HashMap<u64, Value>,
     /// Indices into `Inner::requests` of every REST call about this interaction.

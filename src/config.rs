@@ -186,6 +186,8 @@ pub struct Replies {
     pub cooldown_seconds: u64,
     /// How many related questions to show under an answer (at most 5).
     pub related: usize,
+    /// Put helpful / not helpful buttons under answers (votes go to the curators' log).
+    pub feedback: bool,
 }
 
 impl Default for Replies {
@@ -194,6 +196,7 @@ impl Default for Replies {
             style: ReplyStyle::Embed,
             cooldown_seconds: 5,
             related: 3,
+            feedback: true,
         }
     }
 }

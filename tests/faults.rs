@@ -617,7 +617,17 @@ async fn fatal_gateway_closes_end_the_process_with_a_clear_message() {
         (4012, "invalid API version"),
     ] {
         let (fake, bot) = start(BotSettings::default()).await;
-        fake.close(code).await;
+        // The socket may not be registered yet on a loaded machine: close it once it is.
+        let closed = async {
+            while fake.close(code).await == 0 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        assert!(
+            tokio::time::timeout(WAIT, closed).await.is_ok(),
+            "close {code}: no gateway socket; log:\n{}",
+            bot.log()
+        );
         // Within the shutdown grace period and a little more (more on a loaded machine).
         let (exit, bot) = exit_within(bot, Duration::from_secs(30)).await;
         let log = bot.log();

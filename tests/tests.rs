@@ -8,12 +8,14 @@
 //! - `conversation`: follow-up questions (engine sets, `chat --json`, and the bot against
 //!   the fake Discord), and asking from anywhere (context menu, user installs).
 //! - `faults`: the bot under gateway and REST faults, load, and hostile input.
+//! - `feedback`: votes on answers through the fake Discord, and the curators' report.
 
 mod check;
 mod cli;
 mod conversation;
 mod discord;
 mod faults;
+mod feedback;
 mod properties;
 mod quality;
 mod support;

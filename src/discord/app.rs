@@ -9,8 +9,9 @@ use jedi_engine::{Engine, Outcome};
 use super::conversations::{Asker, Conversations};
 use super::cooldown::{Cooldown, Verdict};
 use super::live_engine::LiveEngine;
+use super::render::{self, Reply};
 use super::send::Sender;
-use super::unanswered::UnansweredLog;
+use super::unanswered::{question_key, UnansweredLog};
 
 /// Where a question came from: how a message reached the bot, or which command or
 /// button asked it (for replies' rules and for logs).
@@ -74,6 +75,8 @@ pub struct App {
     pub backlog: Arc<super::backlog::Backlog>,
     /// Metrics, for `/metrics`.
     pub metrics: Arc<super::metrics::Metrics>,
+    /// Votes on answers, and the questions they answered.
+    pub feedback: super::feedback::Feedback,
 }
 
 impl App {
@@ -99,7 +102,24 @@ impl App {
                 config.discord.max_backlog,
             ),
             metrics,
+            feedback: super::feedback::Feedback::new(),
         }
+    }
+
+    /// `reply` to `question` with the feedback buttons when it is an answer (and feedback
+    /// is on); remembers the question for the vote's log line when questions are kept.
+    pub fn with_feedback(&self, reply: Reply, outcome: &Outcome, question: &str) -> Reply {
+        let Outcome::Answer(answer) = outcome else {
+            return reply;
+        };
+        if !self.replies.feedback {
+            return reply;
+        }
+        let hash = render::question_hash(&question_key(question));
+        if self.unanswered.stores_questions() {
+            self.feedback.remember_question(hash, question);
+        }
+        reply.with_feedback(&answer.entry.id, hash)
     }
 
     /// Answers `question` from `asker` in the conversation it continues (the one behind

@@ -102,12 +102,13 @@ async fn answer_in_interaction(
     let question: String = question.chars().take(ASK_MAX_CHARS).collect();
     let asker = (ctx.channel_id().get(), user);
     let (engine, outcome, conversation) = app.ask_in(&question, surface, asker, None);
-    let mut reply = render::outcome(
+    let reply = render::outcome(
         &outcome,
         engine.kb(),
         app.replies.style,
         app.replies.related,
     );
+    let mut reply = app.with_feedback(reply, &outcome, &question);
     let asked = format!("> {}", render::escape_user_text(&question, 300));
     reply.content = Some(truncate(
         &match reply.content.take() {

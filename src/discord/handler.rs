@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use super::app::{App, Surface};
 use super::cooldown::Verdict;
+use super::feedback::Change;
 use super::render::{self, CustomId, Reply};
+use super::unanswered::Vote;
 use super::Error;
 use crate::config::Triggers;
 use jedi_engine::Outcome;
@@ -202,6 +204,7 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
                 app.replies.style,
                 app.replies.related,
             );
+            let reply = app.with_feedback(reply, &outcome, &asked.question);
             (reply, Some(conversation))
         }
     };
@@ -274,6 +277,9 @@ async fn on_component(
                         app.replies.style,
                         app.replies.related,
                     );
+                    // The button asked the entry's own question.
+                    let question = engine.kb().entry(&id).map_or(id.as_str(), |e| e.title());
+                    let reply = app.with_feedback(reply, &outcome, question);
                     CreateInteractionResponse::Message(reply.into_interaction())
                 }
                 None => expired(),
@@ -323,10 +329,66 @@ async fn on_component(
                 )
             }
         }
+        Some(CustomId::Vote {
+            entry,
+            question,
+            helpful,
+        }) => on_vote(component, app, &engine, &entry, question, helpful),
         None => expired(),
     };
     component.create_response(&ctx.http, response).await?;
     Ok(())
+}
+
+/// Records a vote on the answer in `component`'s message and acknowledges it to the voter
+/// alone; a vote on an entry the data no longer has gets "no longer works".
+fn on_vote(
+    component: &ComponentInteraction,
+    app: &App,
+    engine: &jedi_engine::Engine,
+    entry: &str,
+    question: u32,
+    helpful: bool,
+) -> CreateInteractionResponse {
+    if engine.kb().entry(entry).is_none() {
+        return expired();
+    }
+    let voter = component.user.id.get();
+    let message = component.message.id.get();
+    let change = app.feedback.vote(voter, message, helpful);
+    let vote = if helpful { "helpful" } else { "not helpful" };
+    let text = match change {
+        Change::Same => format!("You already marked this answer {vote}."),
+        Change::Changed => format!("Changed your vote: {vote}. Thanks!"),
+        Change::New => format!("Thanks! Marked {vote}; the curators will see it."),
+    };
+    if change != Change::Same {
+        app.metrics
+            .votes
+            .with_label_values(&[if helpful { "helpful" } else { "not_helpful" }])
+            .inc();
+        let remembered = app.feedback.question(question);
+        app.unanswered.record_vote(Vote {
+            entry,
+            question: remembered.as_deref(),
+            helpful,
+            voter: app.feedback.voter_key(voter, message),
+            changed: change == Change::Changed,
+            user: app.log_user_ids.then_some(voter),
+        });
+        tracing::info!(
+            id = entry,
+            helpful,
+            changed = change == Change::Changed,
+            "vote"
+        );
+    }
+    let reply = Reply {
+        content: Some(text),
+        ephemeral: true,
+        ..Reply::default()
+    };
+    CreateInteractionResponse::Message(reply.into_interaction())
 }
 
 fn timeline_rows(buttons: Vec<serenity::all::CreateButton>) -> Vec<serenity::all::CreateActionRow> {

@@ -12,6 +12,7 @@ pub mod backlog;
 pub mod commands;
 pub mod conversations;
 pub mod cooldown;
+pub mod feedback;
 pub mod gateway_watch;
 pub mod handler;
 pub mod live_engine;

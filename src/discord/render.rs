@@ -30,6 +30,8 @@ pub struct Reply {
     pub embed: Option<CreateEmbed>,
     /// Buttons, five to a row.
     pub buttons: Vec<CreateButton>,
+    /// The feedback buttons, in a row of their own under the others.
+    pub feedback: Vec<CreateButton>,
     /// Only the asker sees it (interactions only).
     pub ephemeral: bool,
 }
@@ -47,10 +49,14 @@ pub fn no_pings() -> CreateAllowedMentions {
 
 impl Reply {
     fn rows(&self) -> Vec<CreateActionRow> {
+        let feedback = (!self.feedback.is_empty()).then(|| self.feedback.clone());
+        let room = limits::ACTION_ROWS - usize::from(feedback.is_some());
         self.buttons
             .chunks(limits::BUTTONS_PER_ROW)
-            .take(limits::ACTION_ROWS)
-            .map(|row| CreateActionRow::Buttons(row.to_vec()))
+            .take(room)
+            .map(<[CreateButton]>::to_vec)
+            .chain(feedback)
+            .map(CreateActionRow::Buttons)
             .collect()
     }
 
@@ -482,6 +488,46 @@ pub enum CustomId {
         /// Last year, if any.
         to: Option<i32>,
     },
+    /// A vote on an answer: its entry, a short hash of the question it answered (never
+    /// the question or who asked: a custom id is visible to every client), and whether
+    /// the answer helped.
+    Vote {
+        /// The entry that answered.
+        entry: String,
+        /// [`question_hash`] of the question.
+        question: u32,
+        /// Helpful or not.
+        helpful: bool,
+    },
+}
+
+/// A short, stable hash of a question (its normalised form): the key that ties a vote to
+/// the question without carrying the question.
+pub fn question_hash(normalized: &str) -> u32 {
+    // FNV-1a: stable across builds and processes, which the buttons need.
+    normalized.bytes().fold(0x811c_9dc5u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+impl Reply {
+    /// The reply with the two feedback buttons (helpful / not helpful) for an answer of
+    /// `entry` to the question hashed as `question`.
+    pub fn with_feedback(mut self, entry: &str, question: u32) -> Reply {
+        for (helpful, label) in [(true, "👍 Helpful"), (false, "👎 Not helpful")] {
+            let id = CustomId::Vote {
+                entry: entry.to_string(),
+                question,
+                helpful,
+            };
+            self.feedback.push(
+                CreateButton::new(id.encode())
+                    .label(label)
+                    .style(ButtonStyle::Secondary),
+            );
+        }
+        self
+    }
 }
 
 impl CustomId {
@@ -493,6 +539,14 @@ impl CustomId {
             CustomId::Timeline { page, from, to } => {
                 format!("tl:{page}:{}:{}", year(*from), year(*to))
             }
+            CustomId::Vote {
+                entry,
+                question,
+                helpful,
+            } => format!(
+                "fb:{}:{question:08x}:{entry}",
+                if *helpful { '+' } else { '-' }
+            ),
         };
         truncate(&id, limits::CUSTOM_ID)
     }
@@ -501,6 +555,22 @@ impl CustomId {
     pub fn decode(id: &str) -> Option<CustomId> {
         if let Some(entry) = id.strip_prefix("ask:") {
             return (!entry.is_empty()).then(|| CustomId::Ask(entry.to_string()));
+        }
+        if let Some(rest) = id.strip_prefix("fb:") {
+            let mut parts = rest.splitn(3, ':');
+            let helpful = match parts.next()? {
+                "+" => true,
+                "-" => false,
+                _ => return None,
+            };
+            let hash = parts.next()?;
+            let question = (hash.len() == 8).then(|| u32::from_str_radix(hash, 16).ok())??;
+            let entry = parts.next().filter(|e| !e.is_empty())?;
+            return Some(CustomId::Vote {
+                entry: entry.to_string(),
+                question,
+                helpful,
+            });
         }
         let rest = id.strip_prefix("tl:")?;
         let mut parts = rest.split(':');
@@ -654,12 +724,20 @@ mod tests {
                 from: None,
                 to: Some(-5),
             },
+            CustomId::Vote {
+                entry: "winner".into(),
+                question: 0xdead_beef,
+                helpful: false,
+            },
         ] {
             assert_eq!(CustomId::decode(&id.encode()), Some(id));
         }
         for bad in [
             "",
             "ask:",
+            "fb:+:123:winner",
+            "fb:?:deadbeef:winner",
+            "fb:+:deadbeef:",
             "tl:x:-:-",
             "tl:1:-",
             "tl:1:-:-:-",

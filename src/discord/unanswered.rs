@@ -45,6 +45,55 @@ pub struct LoggedCandidate {
     pub score: f32,
 }
 
+/// `kind` of a vote line (question lines have none).
+pub const VOTE_KIND: &str = "vote";
+/// `vote` of a helpful vote.
+pub const HELPFUL: &str = "helpful";
+/// `vote` of a not-helpful vote.
+pub const NOT_HELPFUL: &str = "not_helpful";
+
+/// A vote line of the log: someone found an answer helpful or not.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VoteLine {
+    /// When (RFC 3339, UTC).
+    pub time: String,
+    /// Always [`VOTE_KIND`]: what tells a vote line from a question line.
+    pub kind: String,
+    /// The entry that answered.
+    pub id: String,
+    /// The question it answered, when known and stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// [`HELPFUL`] or [`NOT_HELPFUL`].
+    pub vote: String,
+    /// One key per voter and answer, not their user id: a later line with the same key
+    /// replaces the vote.
+    pub voter: String,
+    /// Whether this replaces an earlier vote of theirs.
+    #[serde(default)]
+    pub changed: bool,
+    /// The voter's user id, only with `log_user_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<u64>,
+}
+
+/// A vote to log.
+#[derive(Debug, Clone)]
+pub struct Vote<'a> {
+    /// The entry that answered.
+    pub entry: &'a str,
+    /// The question, if remembered.
+    pub question: Option<&'a str>,
+    /// Helpful or not.
+    pub helpful: bool,
+    /// The voter key (see [`VoteLine::voter`]).
+    pub voter: String,
+    /// Whether it replaces an earlier vote.
+    pub changed: bool,
+    /// The user id, when user ids are logged.
+    pub user: Option<u64>,
+}
+
 /// How the log is kept.
 #[derive(Debug, Clone)]
 pub struct LogSettings {
@@ -149,7 +198,9 @@ impl UnansweredLog {
 
     /// Appends a line for `question`, if the log is on. A failure is logged, never fatal.
     pub fn record(&self, question: &str, outcome: &Outcome) {
-        let Some(file) = &self.file else { return };
+        if self.file.is_none() {
+            return;
+        }
         let line = LogLine {
             time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
             question: self
@@ -166,7 +217,40 @@ impl UnansweredLog {
                 })
                 .collect(),
         };
-        let Ok(mut text) = serde_json::to_string(&line) else {
+        self.append(&line);
+    }
+
+    /// Appends a line for a vote on an answer, if the log is on: its question only when
+    /// questions are stored, the voter's user id only when `user` is given.
+    pub fn record_vote(&self, vote: Vote<'_>) {
+        if self.file.is_none() {
+            return;
+        }
+        let line = VoteLine {
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            kind: VOTE_KIND.to_string(),
+            id: vote.entry.to_string(),
+            question: vote
+                .question
+                .filter(|_| self.settings.store_questions)
+                .map(|q| q.chars().take(MAX_STORED_CHARS).collect()),
+            vote: if vote.helpful { HELPFUL } else { NOT_HELPFUL }.to_string(),
+            voter: vote.voter,
+            changed: vote.changed,
+            user: vote.user,
+        };
+        self.append(&line);
+    }
+
+    /// Whether the questions' text is kept.
+    pub fn stores_questions(&self) -> bool {
+        self.settings.store_questions
+    }
+
+    /// Appends `line` as JSON, rotating a full log. A failure is logged, never fatal.
+    fn append(&self, line: &impl Serialize) {
+        let Some(file) = &self.file else { return };
+        let Ok(mut text) = serde_json::to_string(line) else {
             return;
         };
         text.push('\n');
@@ -221,6 +305,17 @@ fn log_path(log: Option<&Path>, config: &Path) -> Result<PathBuf> {
     Ok(crate::config::Logging::default().unanswered_log)
 }
 
+/// `question` as the report groups it: lower case, its words joined by single spaces
+/// (so the same question in other case or punctuation is one).
+pub fn question_key(question: &str) -> String {
+    question
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// One distinct question of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportRow {
@@ -245,8 +340,34 @@ pub struct Report {
     pub unanswered: Vec<ReportRow>,
     /// Answers given with low confidence, most frequent first.
     pub low_confidence: Vec<ReportRow>,
+    /// Vote lines logged (a changed vote counts again here, once in `votes`).
+    pub total_votes: usize,
+    /// The entries voted on, most "not helpful" votes first.
+    pub votes: Vec<VoteRow>,
     /// Lines that could not be read.
     pub unreadable: usize,
+}
+
+/// The votes on one entry's answers, each voter's last vote counted once.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VoteRow {
+    /// The entry.
+    pub id: String,
+    /// Voters who found it not helpful.
+    pub not_helpful: usize,
+    /// Voters who found it helpful.
+    pub helpful: usize,
+    /// The questions of the "not helpful" votes, most frequent first.
+    pub questions: Vec<QuestionCount>,
+}
+
+/// A question and how often it drew a vote.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionCount {
+    /// The question (`None`: not stored, or asked before a restart).
+    pub question: Option<String>,
+    /// How many votes.
+    pub count: usize,
 }
 
 /// Reads the log at `path` into a [`Report`]; `None` when there is no log yet.
@@ -257,11 +378,20 @@ pub fn report(path: &Path) -> Result<Option<Report>> {
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut seen: HashMap<String, ReportRow> = HashMap::new();
+    let mut votes: HashMap<String, VoteLine> = HashMap::new();
     let mut report = Report::default();
     for line in BufReader::new(file).lines() {
         let line = line.with_context(|| format!("cannot read {}", path.display()))?;
         if line.trim().is_empty() {
             continue;
+        }
+        if let Ok(vote) = serde_json::from_str::<VoteLine>(&line) {
+            if vote.kind == VOTE_KIND {
+                report.total_votes += 1;
+                // A changed vote replaces the voter's earlier one on that answer.
+                votes.insert(vote.voter.clone(), vote);
+                continue;
+            }
         }
         let Ok(entry) = serde_json::from_str::<LogLine>(&line) else {
             report.unreadable += 1;
@@ -271,12 +401,7 @@ pub fn report(path: &Path) -> Result<Option<Report>> {
         // The same question in other case or punctuation counts as one; questions whose
         // text was not kept count by outcome and best entry.
         let key = match &entry.question {
-            Some(question) => question
-                .to_lowercase()
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
+            Some(question) => question_key(question),
             None => format!(
                 "\u{0}{} {}",
                 entry.outcome,
@@ -308,7 +433,54 @@ pub fn report(path: &Path) -> Result<Option<Report>> {
     }
     report.unanswered = unanswered;
     report.low_confidence = low;
+    report.votes = vote_rows(votes.into_values());
     Ok(Some(report))
+}
+
+/// The entries voted on, most "not helpful" votes first, each with the questions that
+/// drew them (most frequent first).
+fn vote_rows(votes: impl Iterator<Item = VoteLine>) -> Vec<VoteRow> {
+    let mut rows: HashMap<String, (VoteRow, HashMap<String, QuestionCount>)> = HashMap::new();
+    for vote in votes {
+        let (row, questions) = rows.entry(vote.id.clone()).or_insert_with(|| {
+            let row = VoteRow {
+                id: vote.id.clone(),
+                ..VoteRow::default()
+            };
+            (row, HashMap::new())
+        });
+        if vote.vote == HELPFUL {
+            row.helpful += 1;
+            continue;
+        }
+        row.not_helpful += 1;
+        let key = vote
+            .question
+            .as_deref()
+            .map(question_key)
+            .unwrap_or_default();
+        let counted = questions.entry(key).or_insert_with(|| QuestionCount {
+            question: vote.question.clone(),
+            count: 0,
+        });
+        counted.count += 1;
+    }
+    let mut rows: Vec<VoteRow> = rows
+        .into_values()
+        .map(|(mut row, questions)| {
+            row.questions = questions.into_values().collect();
+            row.questions
+                .sort_by(|a, b| b.count.cmp(&a.count).then(a.question.cmp(&b.question)));
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.not_helpful
+            .cmp(&a.not_helpful)
+            .then(a.helpful.cmp(&b.helpful))
+            .then(a.id.cmp(&b.id))
+    });
+    rows
 }
 
 /// `text` safe to print on a terminal: control characters (ESC, CR, ...) and the
@@ -355,8 +527,9 @@ pub fn summarise(
     }
     writeln!(
         out,
-        "{} logged questions in {}",
+        "{} logged questions and {} votes in {}",
         report.total,
+        report.total_votes,
         printable(&path.display().to_string())
     )?;
     for (title, rows) in [
@@ -383,6 +556,7 @@ pub fn summarise(
             writeln!(out, "  ... and {} more (use --limit)", rows.len() - limit)?;
         }
     }
+    write_votes(&report.votes, limit, out)?;
     if report.unreadable > 0 {
         writeln!(
             out,
@@ -391,6 +565,41 @@ pub fn summarise(
         )?;
     }
     Ok(0)
+}
+
+/// The report's section on answers voted not helpful.
+fn write_votes(rows: &[VoteRow], limit: usize, out: &mut dyn Write) -> Result<()> {
+    let disliked: Vec<&VoteRow> = rows.iter().filter(|row| row.not_helpful > 0).collect();
+    writeln!(
+        out,
+        "\nAnswers voted not helpful ({} entries; {} voted on):",
+        disliked.len(),
+        rows.len()
+    )?;
+    for row in disliked.iter().take(limit) {
+        writeln!(
+            out,
+            "{:>5}  {:<32} ({} helpful)",
+            row.not_helpful,
+            printable(&row.id),
+            row.helpful
+        )?;
+        for question in row.questions.iter().take(limit) {
+            let text = question
+                .question
+                .as_deref()
+                .map_or("(text not stored)".to_string(), printable);
+            writeln!(out, "       {:>3}x {text}", question.count)?;
+        }
+    }
+    if disliked.len() > limit {
+        writeln!(
+            out,
+            "  ... and {} more (use --limit)",
+            disliked.len() - limit
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

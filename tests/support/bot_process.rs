@@ -34,6 +34,12 @@ pub struct BotSettings {
     pub backlog: (usize, usize),
     /// Serve metrics and health on a free loopback port (see `BotProcess::metrics_url`).
     pub metrics: bool,
+    /// `[logging] store_questions`.
+    pub store_questions: bool,
+    /// `[logging] log_user_ids`.
+    pub log_user_ids: bool,
+    /// `[replies] feedback`.
+    pub feedback: bool,
 }
 
 impl Default for BotSettings {
@@ -52,6 +58,9 @@ impl Default for BotSettings {
             ignored_channels: Vec::new(),
             backlog: (200, 5000),
             metrics: false,
+            store_questions: true,
+            log_user_ids: false,
+            feedback: true,
         }
     }
 }
@@ -87,6 +96,7 @@ impl BotProcess {
              [replies]\n\
              cooldown_seconds = {cooldown}\n\
              style = {style:?}\n\
+             feedback = {feedback}\n\
              [engine]\n\
              {data_dir}\
              [conversation]\n\
@@ -94,7 +104,11 @@ impl BotProcess {
              {metrics}\
              [logging]\n\
              level = {level:?}\n\
+             store_questions = {store}\n\
+             log_user_ids = {user_ids}\n\
              unanswered_log = {log:?}\n",
+            store = settings.store_questions,
+            user_ids = settings.log_user_ids,
             proxy = fake.proxy_url(),
             guild = FakeDiscord::GUILD_ID,
             owners = settings.owners,
@@ -107,6 +121,7 @@ impl BotProcess {
             ignored = settings.ignored_channels,
             cooldown = settings.cooldown_seconds,
             style = settings.style,
+            feedback = settings.feedback,
             level = settings.log_level,
             ttl = settings.conversation_ttl_seconds,
             metrics = if settings.metrics {

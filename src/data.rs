@@ -38,6 +38,7 @@ pub const BUDGETS: TextBudgets = TextBudgets {
     answer: limits::MESSAGE_CONTENT,
     first_question: limits::BUTTON_LABEL,
     question: limits::AUTOCOMPLETE_CHOICE,
+    short_label: limits::TIMELINE_LABEL,
 };
 
 /// A curator's data directory when one is given, else the embedded data.

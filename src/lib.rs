@@ -27,6 +27,7 @@ pub mod data;
 pub mod discord;
 pub mod exit;
 pub mod limits;
+pub mod picture;
 
 pub use jedi_engine::{
     eval, wording, Answer, Candidate, Conversation, DataSource, Engine, Entry, Event,

@@ -31,6 +31,9 @@ pub const ACTION_ROWS: usize = 5;
 pub const BUTTON_LABEL: usize = 80;
 /// Characters in a button's custom id.
 pub const CUSTOM_ID: usize = 100;
+/// Characters in an event's label in the timeline picture: what fits beside the axis at a
+/// size still legible when Discord shrinks the picture into an embed.
+pub const TIMELINE_LABEL: usize = 48;
 
 /// Cuts `text` to at most `max` characters (not bytes), ending with "…" when it was cut.
 ///

@@ -520,3 +520,58 @@ fn the_systemd_unit_verifies() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success() && said.trim().is_empty(), "{said}");
 }
+
+/// The picture `jedi-bot timeline --png` writes: a PNG of the picture's width, the same
+/// bytes every time, other bytes when an event changes.
+#[test]
+fn timeline_png_writes_the_same_picture_and_follows_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("a.png");
+    let second = dir.path().join("b.png");
+    for path in [&first, &second] {
+        jedi_bot()
+            .args(["timeline", "--png"])
+            .arg(path)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("12 events"));
+    }
+    let bytes = std::fs::read(&first).unwrap();
+    assert_eq!(bytes, std::fs::read(&second).unwrap());
+    assert!(bytes.len() < 1024 * 1024, "{} bytes", bytes.len());
+    let picture = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+    assert_eq!(picture.width(), jedi_bot::picture::WIDTH);
+    let kb = jedi_bot::data::embedded().unwrap();
+    let layout = jedi_bot::picture::layout(&kb.timeline_between(None, None));
+    assert_eq!(picture.height(), layout.height);
+
+    let data = crate::support::data_copy();
+    let timeline = data.path().join("timeline.toml");
+    let text = std::fs::read_to_string(&timeline).unwrap();
+    std::fs::write(
+        &timeline,
+        text.replace(
+            "label = \"Pentagon amends its RFP\"",
+            "label = \"The RFP is amended\"",
+        ),
+    )
+    .unwrap();
+    let changed = dir.path().join("c.png");
+    jedi_bot()
+        .args(["timeline", "--png"])
+        .arg(&changed)
+        .arg("--data")
+        .arg(data.path())
+        .assert()
+        .code(0);
+    assert_ne!(bytes, std::fs::read(&changed).unwrap());
+
+    let none = dir.path().join("none.png");
+    jedi_bot()
+        .args(["timeline", "--to", "2000", "--png"])
+        .arg(&none)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No events"));
+    assert!(!none.exists());
+}

@@ -187,6 +187,20 @@ async fn timeline_and_quote_show_the_data() {
     let (fake, _bot) = start(BotSettings::default()).await;
     let handle = fake.send_command("timeline", json!([]), FakeDiscord::USER_ID);
     let reply = interaction_reply(&fake, &handle).await;
+    // The picture rides along as a multipart attachment, shown in the embed.
+    let callback = fake
+        .interaction_calls(&handle)
+        .into_iter()
+        .find(|r| r.path.ends_with("/callback"))
+        .unwrap();
+    assert_eq!(callback.files.len(), 1, "{}", callback.body);
+    assert_eq!(callback.files[0].filename, "timeline.png");
+    let picture = resvg::tiny_skia::Pixmap::decode_png(&callback.files[0].content).unwrap();
+    assert_eq!(picture.width(), jedi_bot::picture::WIDTH);
+    assert_eq!(
+        reply["data"]["embeds"][0]["image"]["url"], "attachment://timeline.png",
+        "{reply}"
+    );
     let fields = reply["data"]["embeds"][0]["fields"]
         .as_array()
         .unwrap()
@@ -207,6 +221,15 @@ async fn timeline_and_quote_show_the_data() {
         reply["data"]["embeds"][0]["fields"][0]["name"], "October 2018",
         "{reply}"
     );
+    // The next page shows the picture the message already has, without sending it again.
+    assert_eq!(
+        reply["data"]["embeds"][0]["image"]["url"], "attachment://timeline.png",
+        "{reply}"
+    );
+    assert!(fake
+        .interaction_calls(&page)
+        .iter()
+        .all(|r| r.files.is_empty()));
 
     let handle = fake.send_command(
         "quote",

@@ -79,6 +79,10 @@ pub enum Command {
         /// Only events up to this year (inclusive); not before --from.
         #[arg(long, value_name = "YEAR")]
         to: Option<i32>,
+        /// Write the events as a picture (PNG, the one /timeline attaches) to FILE
+        /// instead of listing them.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
         /// Load the data from this directory.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,

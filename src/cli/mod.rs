@@ -34,7 +34,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Check { data } => check(data.as_deref())?,
-        Command::Timeline { from, to, data } => timeline(from, to, data.as_deref())?,
+        Command::Timeline {
+            from,
+            to,
+            png,
+            data,
+        } => timeline(from, to, png.as_deref(), data.as_deref())?,
         Command::Quote { query, data } => quote(query.as_deref(), data.as_deref())?,
         Command::Export { data } => {
             let kb = load(data.as_deref())?;
@@ -69,8 +74,13 @@ pub fn run(command: Command) -> Result<ExitCode> {
     Ok(ExitCode::from(status))
 }
 
-/// `jedi-bot timeline`: the events between the years, in order.
-fn timeline(from: Option<i32>, to: Option<i32>, data: Option<&Path>) -> Result<u8> {
+/// `jedi-bot timeline`: the events between the years, in order (as a picture in `png`).
+fn timeline(
+    from: Option<i32>,
+    to: Option<i32>,
+    png: Option<&Path>,
+    data: Option<&Path>,
+) -> Result<u8> {
     if let (Some(from), Some(to)) = (from, to) {
         if from > to {
             bail!("--from {from} is after --to {to}");
@@ -81,6 +91,14 @@ fn timeline(from: Option<i32>, to: Option<i32>, data: Option<&Path>) -> Result<u
     let events = kb.timeline_between(from, to);
     if events.is_empty() {
         writeln!(out, "No events in that range.")?;
+        return Ok(SUCCESS);
+    }
+    if let Some(path) = png {
+        let picture = jedi_bot::picture::timeline_png(&events, &kb.source().attribution)?;
+        std::fs::write(path, &picture)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(out, "Wrote {} ({} events).", path.display(), events.len())?;
+        return Ok(SUCCESS);
     }
     for event in events {
         writeln!(out, "{}", render::event(event))?;

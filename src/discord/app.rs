@@ -77,6 +77,8 @@ pub struct App {
     pub metrics: Arc<super::metrics::Metrics>,
     /// Votes on answers, and the questions they answered.
     pub feedback: super::feedback::Feedback,
+    /// The timeline pictures drawn so far.
+    pub pictures: Arc<super::pictures::TimelinePictures>,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             ),
             metrics,
             feedback: super::feedback::Feedback::new(),
+            pictures: Arc::default(),
         }
     }
 

@@ -159,10 +159,39 @@ pub async fn timeline(
         return Ok(());
     }
     let engine = ctx.data().engine.current();
+    let picture = timeline_picture(ctx.data(), &engine, from, to).await;
     let events = engine.kb().timeline_between(from, to);
-    ctx.send(render::timeline_page(&events, 0, from, to, engine.kb().source()).into_poise())
-        .await?;
+    let mut reply = render::timeline_page(&events, 0, from, to, engine.kb().source());
+    if reply.embed.is_some() {
+        reply.picture = picture;
+    }
+    ctx.send(reply.into_poise()).await?;
     Ok(())
+}
+
+/// The picture of the timeline between the years, drawn off the async threads (once per
+/// data generation and range); `None`, logged, when it cannot be drawn: the text pages
+/// are still there.
+async fn timeline_picture(
+    app: &App,
+    engine: &Arc<jedi_engine::Engine>,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> Option<crate::picture::Png> {
+    let pictures = app.pictures.clone();
+    let engine = engine.clone();
+    let drawn = tokio::task::spawn_blocking(move || pictures.get(&engine, from, to)).await;
+    match drawn {
+        Ok(Ok(picture)) => picture,
+        Ok(Err(error)) => {
+            tracing::error!(%error, "cannot draw the timeline");
+            None
+        }
+        Err(error) => {
+            tracing::error!(%error, "drawing the timeline failed");
+            None
+        }
+    }
 }
 
 /// Who said what: the article's quotes, verbatim

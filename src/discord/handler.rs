@@ -292,42 +292,7 @@ async fn on_component(
             }
         },
         Some(CustomId::Timeline { page, from, to }) => {
-            let events = engine.kb().timeline_between(from, to);
-            let reply = render::timeline_page(&events, page, from, to, engine.kb().source());
-            // Only who asked for the timeline pages the message; anyone else gets the page
-            // for themselves. A range a reload emptied leaves the message as it is.
-            let asker = component
-                .message
-                .interaction_metadata
-                .as_deref()
-                .map(|m| match m {
-                    serenity::all::MessageInteractionMetadata::Command(c) => c.user.id,
-                    serenity::all::MessageInteractionMetadata::Component(c) => c.user.id,
-                    serenity::all::MessageInteractionMetadata::ModalSubmit(c) => c.user.id,
-                    _ => component.user.id,
-                });
-            if events.is_empty() {
-                let reply = Reply {
-                    content: Some("That range has no events any more (the data was reloaded); try /timeline again.".into()),
-                    ephemeral: true,
-                    ..Reply::default()
-                };
-                CreateInteractionResponse::Message(reply.into_interaction())
-            } else if asker.is_some_and(|asker| asker != component.user.id) {
-                CreateInteractionResponse::Message(
-                    Reply {
-                        ephemeral: true,
-                        ..reply
-                    }
-                    .into_interaction(),
-                )
-            } else {
-                CreateInteractionResponse::UpdateMessage(
-                    serenity::all::CreateInteractionResponseMessage::new()
-                        .embeds(reply.embed.into_iter().collect())
-                        .components(timeline_rows(reply.buttons)),
-                )
-            }
+            on_timeline_page(component, &engine, page, from, to)
         }
         Some(CustomId::Vote {
             entry,
@@ -338,6 +303,69 @@ async fn on_component(
     };
     component.create_response(&ctx.http, response).await?;
     Ok(())
+}
+
+/// Another page of a timeline: the message's own for who asked for it, a page of their
+/// own (ephemeral) for anyone else.
+fn on_timeline_page(
+    component: &ComponentInteraction,
+    engine: &jedi_engine::Engine,
+    page: usize,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> CreateInteractionResponse {
+    let events = engine.kb().timeline_between(from, to);
+    let reply = render::timeline_page(&events, page, from, to, engine.kb().source());
+    // Only who asked for the timeline pages the message; anyone else gets the page
+    // for themselves. A range a reload emptied leaves the message as it is.
+    let asker = component
+        .message
+        .interaction_metadata
+        .as_deref()
+        .map(|m| match m {
+            serenity::all::MessageInteractionMetadata::Command(c) => c.user.id,
+            serenity::all::MessageInteractionMetadata::Component(c) => c.user.id,
+            serenity::all::MessageInteractionMetadata::ModalSubmit(c) => c.user.id,
+            _ => component.user.id,
+        });
+    if events.is_empty() {
+        let reply = Reply {
+            content: Some(
+                "That range has no events any more (the data was reloaded); try /timeline again."
+                    .into(),
+            ),
+            ephemeral: true,
+            ..Reply::default()
+        };
+        CreateInteractionResponse::Message(reply.into_interaction())
+    } else if asker.is_some_and(|asker| asker != component.user.id) {
+        CreateInteractionResponse::Message(
+            Reply {
+                ephemeral: true,
+                ..reply
+            }
+            .into_interaction(),
+        )
+    } else {
+        // The picture attached to the message stays; the new page shows it again.
+        let has_picture = component
+            .message
+            .attachments
+            .iter()
+            .any(|a| a.filename == crate::picture::FILE_NAME);
+        let embed = reply.embed.map(|e| {
+            if has_picture {
+                render::with_picture(e)
+            } else {
+                e
+            }
+        });
+        CreateInteractionResponse::UpdateMessage(
+            serenity::all::CreateInteractionResponseMessage::new()
+                .embeds(embed.into_iter().collect())
+                .components(timeline_rows(reply.buttons)),
+        )
+    }
 }
 
 /// Records a vote on the answer in `component`'s message and acknowledges it to the voter

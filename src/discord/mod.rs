@@ -18,6 +18,7 @@ pub mod handler;
 pub mod live_engine;
 pub mod logging;
 pub mod metrics;
+pub mod pictures;
 pub mod render;
 pub mod router;
 pub mod send;

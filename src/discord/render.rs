@@ -2,12 +2,14 @@
 //! size limit and every escape is applied here, and tested here.
 
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, MessageReference,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+    MessageReference,
 };
 
 use crate::config::ReplyStyle;
 use crate::limits::{self, truncate};
+use crate::picture::{self, Png};
 use jedi_engine::wording;
 use jedi_engine::{Answer, Candidate, Outcome, Reason};
 use jedi_engine::{Event, KnowledgeBase, Quote, Source};
@@ -34,6 +36,8 @@ pub struct Reply {
     pub feedback: Vec<CreateButton>,
     /// Only the asker sees it (interactions only).
     pub ephemeral: bool,
+    /// A picture attached as [`picture::FILE_NAME`] and shown in the embed.
+    pub picture: Option<Png>,
 }
 
 /// Mentions nobody: no @everyone, @here, role, user, or the replied-to author.
@@ -83,7 +87,15 @@ impl Reply {
         if let Some(content) = self.content {
             builder = builder.content(content);
         }
-        if let Some(embed) = self.embed {
+        let mut embed = self.embed;
+        if let Some(png) = self.picture {
+            builder = builder.file(CreateAttachment::bytes(
+                png.as_ref().clone(),
+                picture::FILE_NAME,
+            ));
+            embed = embed.map(with_picture);
+        }
+        if let Some(embed) = embed {
             builder = builder.embed(embed);
         }
         builder
@@ -97,10 +109,16 @@ trait Builder: Sized {
     fn rows(self, rows: Vec<CreateActionRow>) -> Self;
     fn content(self, content: String) -> Self;
     fn embed(self, embed: CreateEmbed) -> Self;
+    fn file(self, file: CreateAttachment) -> Self;
+}
+
+/// `embed` showing the picture attached to its message.
+pub fn with_picture(embed: CreateEmbed) -> CreateEmbed {
+    embed.image(format!("attachment://{}", picture::FILE_NAME))
 }
 
 macro_rules! builder {
-    ($type:ty) => {
+    ($type:ty, $file:ident) => {
         impl Builder for $type {
             fn no_pings(self) -> Self {
                 self.allowed_mentions(no_pings())
@@ -114,13 +132,16 @@ macro_rules! builder {
             fn embed(self, embed: CreateEmbed) -> Self {
                 <$type>::embed(self, embed)
             }
+            fn file(self, file: CreateAttachment) -> Self {
+                <$type>::$file(self, file)
+            }
         }
     };
 }
 
-builder!(CreateMessage);
-builder!(poise::CreateReply);
-builder!(CreateInteractionResponseMessage);
+builder!(CreateMessage, add_file);
+builder!(poise::CreateReply, attachment);
+builder!(CreateInteractionResponseMessage, add_file);
 
 /// Escapes text a user typed so that, shown back, it is plain: no markdown, no mentions,
 /// no links, no headings; cut to `max` characters.

@@ -403,7 +403,7 @@ fn route(
         ("POST", ["channels", _, "typing"]) => Reply::no_content(),
         ("PUT" | "DELETE", ["channels", _, "messages", _, "reactions", ..]) => Reply::no_content(),
         ("POST", ["interactions", interaction, token, "callback"]) => {
-            callback(shared, inner, index, interaction, token, body())
+            callback(shared, inner, index, interaction, token, request)
         }
         ("POST", ["webhooks", _, token]) => post_followup(shared, inner, index, token, request),
         (_, ["webhooks", _, token, "messages", which]) => {
@@ -557,8 +557,11 @@ fn callback(
     index: usize,
     interaction: &str,
     token: &str,
-    body: &Value,
+    request: &RequestBody<'_>,
 ) -> Reply {
+    let body = request.value();
+    // Files uploaded with a message response become its attachments.
+    let uploaded = attachments(inner, &request.files);
     let deadline = shared.config.interaction_deadline;
     let Some(state) = inner.interactions.get_mut(token) else {
         return Reply::not_found(10062, "Unknown interaction");
@@ -600,7 +603,7 @@ fn callback(
                     timestamp: &ts,
                     webhook_id: Some(FakeDiscord::APP_ID),
                     application_id: Some(FakeDiscord::APP_ID),
-                    attachments: None,
+                    attachments: Some(uploaded),
                 },
                 &data,
             );

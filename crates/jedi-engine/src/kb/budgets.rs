@@ -23,6 +23,8 @@ pub struct TextBudgets {
     pub first_question: usize,
     /// Any other phrasing.
     pub question: usize,
+    /// An event's short label (drawn in a picture of the timeline).
+    pub short_label: usize,
 }
 
 impl TextBudgets {
@@ -35,6 +37,7 @@ impl TextBudgets {
         attribution: usize::MAX,
         answer: usize::MAX,
         first_question: usize::MAX,
+        short_label: usize::MAX,
         question: usize::MAX,
     };
 }

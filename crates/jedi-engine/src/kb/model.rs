@@ -46,6 +46,8 @@ pub struct Event {
     pub year: Option<i32>,
     /// What happened, in one sentence.
     pub event: String,
+    /// What happened in a few words, for a picture of the timeline.
+    pub label: Option<String>,
     /// Verbatim excerpts of the article.
     pub sources: Vec<String>,
 }

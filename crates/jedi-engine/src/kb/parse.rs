@@ -105,11 +105,40 @@ struct RawEvent {
     dated: bool,
     year: Option<Spanned<i32>>,
     event: Text,
+    label: Option<Text>,
     sources: List,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// The figures of `text` (amounts, counts, durations: runs of digits, with their decimal
+/// point), years aside: a year places a fact, which the dates and the story check.
+fn figures(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|run| run.trim_matches(|c: char| !c.is_ascii_digit()))
+        .filter(|run| !run.is_empty())
+        .filter(|run| !(run.len() == 4 && (run.starts_with("19") || run.starts_with("20"))))
+}
+
+/// A figure the text states must be in one of its excerpts: a text that gives a number
+/// the article does not give beside it there is an invented or misplaced fact.
+fn check_figures(
+    file: SourceFile<'_>,
+    field: &str,
+    text: &Text,
+    sources: &[String],
+    problems: &mut Vec<Problem>,
+) {
+    for figure in figures(text.get_ref()) {
+        if !sources.iter().any(|source| source.contains(figure)) {
+            problems.push(file.at(
+                &text.span(),
+                format!("{field} gives the figure {figure}, which none of its sources gives: add the excerpt that does"),
+            ));
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -718,6 +747,14 @@ impl Checker<'_> {
             }
             let (answer, yes_no) = self.answer_forms(file, raw, &id, problems);
             let sources = self.excerpts(file, "source", &raw.sources, problems);
+            for (field, text) in [
+                ("answer", Some(&raw.answer)),
+                ("yes_no", raw.yes_no.as_ref()),
+            ] {
+                if let Some(text) = text {
+                    check_figures(file, field, text, &sources, problems);
+                }
+            }
             entries.push(Entry {
                 id,
                 questions,
@@ -838,10 +875,19 @@ impl Checker<'_> {
                     format!("event \"{id}\" is dated but has no year (set year, or dated = false)"),
                 ));
             }
+            let sources = self.excerpts(file, "source", &raw.sources, problems);
+            for (field, text) in [("event", Some(&raw.event)), ("label", raw.label.as_ref())] {
+                if let Some(text) = text {
+                    check_figures(file, field, text, &sources, problems);
+                }
+            }
             events.push(Event {
                 date: self.text(file, "date", &raw.date, self.budgets.label, problems),
                 event: self.text(file, "event", &raw.event, self.budgets.passage, problems),
-                sources: self.excerpts(file, "source", &raw.sources, problems),
+                label: raw.label.as_ref().map(|label| {
+                    self.text(file, "label", label, self.budgets.short_label, problems)
+                }),
+                sources,
                 id,
                 sort,
                 dated: raw.dated,

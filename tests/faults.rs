@@ -180,6 +180,50 @@ async fn faults_that_force_a_new_session_lose_nothing() {
     assert_answered_once(&fake, &questions, Duration::from_secs(30), &bot).await;
 }
 
+/// A gateway that invalidates every new session: serenity alone would identify every
+/// 5 s, all day. After its free starts a shard waits (15 s first, doubling), says why in
+/// the log, and once the gateway recovers it connects and answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_keeps_invalidating_sessions_is_not_flooded() {
+    let fake = FakeDiscord::start().await;
+    let bot = BotProcess::start(&fake, BotSettings::default());
+    assert!(fake.wait_for_ready(WAIT).await, "{}", bot.log());
+    fake.set_invalidate_sessions(true);
+    fake.send_invalid_session(false).await;
+    // The first session and three more start freely, 5 s apart.
+    assert!(
+        fake.wait_for_identify(4, Duration::from_secs(40)).await,
+        "{}",
+        tail(&bot.log())
+    );
+    // Without the wait the fifth and sixth would come within 10 s.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(fake.identify_count(), 4, "{}", tail(&bot.log()));
+    let log = bot.log();
+    assert!(
+        log.contains("keeps ending shard 0's sessions") && log.contains("waiting 15 s"),
+        "{}",
+        tail(&log)
+    );
+    fake.set_invalidate_sessions(false);
+    let ready = async {
+        while fake.ready_count() < 2 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    assert!(
+        tokio::time::timeout(Duration::from_secs(30), ready)
+            .await
+            .is_ok(),
+        "{}",
+        tail(&bot.log())
+    );
+    assert_eq!(fake.identify_count(), 5);
+    let channel = FakeDiscord::CHANNEL_ID;
+    let questions = HashMap::from([(ask(&fake, channel, FakeDiscord::USER_ID, 0), channel)]);
+    assert_answered_once(&fake, &questions, WAIT, &bot).await;
+}
+
 /// Payloads that are not JSON, events serenity does not know, and events with required
 /// fields missing are skipped; the bot keeps answering.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

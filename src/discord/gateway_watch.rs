@@ -10,10 +10,13 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
+use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio::sync::Notify;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
+
+use super::session_gate::{started_shard, SessionGate};
 
 /// A close the bot cannot recover from, and what to tell the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,8 @@ const FATAL: [(&str, FatalClose); 4] = [
 pub struct GatewayWatch {
     fatal: Arc<Mutex<Option<FatalClose>>>,
     notify: Arc<Notify>,
+    /// Every shard start passes it (see [`super::session_gate`]).
+    pub sessions: Arc<SessionGate>,
 }
 
 impl GatewayWatch {
@@ -112,16 +117,60 @@ pub struct WatchLayer {
     watch: GatewayWatch,
 }
 
+/// The module whose log says a shard is about to start a session.
+const SHARD_QUEUER: &str = "serenity::gateway::bridge::shard_queuer";
+
+/// Whether the watch needs to see an event like `metadata`: serenity's warnings and
+/// errors, and its shard queuer's starts.
+pub fn watched(metadata: &tracing::Metadata<'_>) -> bool {
+    let target = metadata.target();
+    target.starts_with("serenity")
+        && (*metadata.level() <= Level::WARN
+            || (target == SHARD_QUEUER && *metadata.level() <= Level::DEBUG))
+}
+
 impl<S: Subscriber> Layer<S> for WatchLayer {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let metadata = event.metadata();
-        if !metadata.target().starts_with("serenity") || *metadata.level() > Level::WARN {
+        if !watched(metadata) {
             return;
         }
         let mut message = Message(String::new());
         event.record(&mut message);
-        if let Some(fatal) = classify(&message.0) {
-            self.watch.report(fatal);
+        if *metadata.level() <= Level::WARN {
+            if let Some(fatal) = classify(&message.0) {
+                self.watch.report(fatal);
+            }
+        } else if let Some(shard) = started_shard(&message.0) {
+            self.hold_start(shard);
+        }
+    }
+}
+
+impl WatchLayer {
+    /// Makes the shard queuer wait, on its own task, when the gate says shard `shard` must.
+    fn hold_start(&self, shard: u32) {
+        let gate = &self.watch.sessions;
+        let Some(held) = gate.admit(shard) else {
+            return;
+        };
+        let remaining = held
+            .remaining
+            .map_or(String::new(), |n| format!("; {n} new sessions left today"));
+        tracing::warn!(
+            shard,
+            wait_seconds = held.wait.as_secs(),
+            "Discord keeps ending shard {shard}'s sessions ({} new ones in the last {} minutes{remaining}): waiting {} s before the next",
+            held.recent,
+            super::session_gate::WINDOW.as_secs() / 60,
+            held.wait.as_secs(),
+        );
+        // block_in_place hands the worker's other tasks to another thread; a
+        // single-threaded runtime has none to hand them to, so there the start goes on.
+        let multi_thread = Handle::try_current()
+            .is_ok_and(|handle| handle.runtime_flavor() == RuntimeFlavor::MultiThread);
+        if multi_thread {
+            tokio::task::block_in_place(|| gate.sleep(held.wait));
         }
     }
 }

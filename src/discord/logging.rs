@@ -99,10 +99,10 @@ pub fn init(level: &str, token: &str, watch: super::gateway_watch::WatchLayer) {
         .with_writer(redacting.clone())
         .with_ansi(false)
         .with_filter(filter.and(filter_fn(|meta| !is_frame_logging(meta.target()))));
-    // The watch sees serenity's warnings and errors whatever the log filter lets through.
+    // The watch sees what it needs of serenity whatever the log filter lets through.
     let _ = tracing_subscriber::registry()
         .with(layer)
-        .with(watch.with_filter(tracing_subscriber::filter::LevelFilter::WARN))
+        .with(watch.with_filter(filter_fn(super::gateway_watch::watched)))
         .try_init();
     std::panic::set_hook(Box::new(move |info| {
         let message = redacting.scrub(&info.to_string());

@@ -22,6 +22,7 @@ pub mod pictures;
 pub mod render;
 pub mod router;
 pub mod send;
+pub mod session_gate;
 pub mod unanswered;
 
 use std::path::Path;
@@ -149,14 +150,18 @@ pub async fn run(config: Config, options: Options) -> Result<(), BotError> {
         .framework(router::Router::new(framework, app.clone()))
         .await
         .map_err(|e| BotError::Setup(format!("the Discord client: {e}")))?;
-    let stop = Stop::spawn(
+    let watch = options.gateway_watch.unwrap_or_default();
+    let sessions = watch.sessions.clone();
+    let stop = Stop::spawn(client.shard_manager.clone(), options.shutdown, watch);
+    spawn_shard_watch(
         client.shard_manager.clone(),
-        options.shutdown,
-        options.gateway_watch.unwrap_or_default(),
+        app.metrics.clone(),
+        sessions.clone(),
     );
-    spawn_shard_watch(client.shard_manager.clone(), app.metrics.clone());
     spawn_reload_on_hangup(answers, app);
+    let http = client.http.clone();
     let start = async {
+        read_session_start_limit(&http, &sessions).await;
         match config.discord.shards {
             Shards::Auto => client.start_autosharded().await,
             Shards::Range { first, last, total } => {
@@ -366,6 +371,7 @@ impl Stop {
                 _ = wait_for_shutdown(shutdown) => tracing::info!("shutting down"),
                 close = watch.fatal() => *lock(&why) = Some(close),
             }
+            watch.sessions.stop();
             let status = lock(&why).map_or(crate::exit::SUCCESS, |close| {
                 tracing::error!("{}; stopping", BotError::GatewayClosed(close));
                 crate::exit::ERROR
@@ -445,6 +451,7 @@ const UNREACHABLE_REPEAT: Duration = Duration::from_secs(300);
 fn spawn_shard_watch(
     shard_manager: Arc<serenity::all::ShardManager>,
     metrics: Arc<metrics::Metrics>,
+    sessions: Arc<session_gate::SessionGate>,
 ) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SHARD_WATCH);
@@ -474,9 +481,39 @@ fn spawn_shard_watch(
                 );
                 said = Some(std::time::Instant::now());
             }
+            sessions.shards_up(&connected);
             metrics.shards_now(connected);
         }
     });
+}
+
+/// Tells the session gate how many new sessions Discord allows today (`GET /gateway/bot`).
+/// Without an answer the gate still rations each shard's starts.
+async fn read_session_start_limit(
+    http: &serenity::all::Http,
+    sessions: &session_gate::SessionGate,
+) {
+    match http.get_bot_gateway().await {
+        Ok(gateway) => {
+            let limit = gateway.session_start_limit;
+            sessions.set_limit(
+                limit.remaining,
+                limit.total,
+                Duration::from_millis(limit.reset_after),
+            );
+            let level_low = limit.remaining < limit.total / 10;
+            if level_low {
+                tracing::warn!(
+                    remaining = limit.remaining,
+                    total = limit.total,
+                    "Discord allows only {} more new gateway sessions until its daily reset (of {})",
+                    limit.remaining,
+                    limit.total
+                );
+            }
+        }
+        Err(error) => tracing::debug!(%error, "could not read the session start limit"),
+    }
 }
 
 /// On SIGHUP, reloads the data (a bad edit is reported and the current data stays) and

@@ -188,6 +188,17 @@ fn identify(shared: &Shared, inner: &mut Inner, conn_id: u64, d: &Value) {
         }
         return;
     }
+    if inner.invalidate_sessions {
+        shared.log(format_args!(
+            "conn {conn_id}: IDENTIFY answered with op 9 (not resumable)"
+        ));
+        if let Some(conn) = inner.conns.get(&conn_id) {
+            let _ = conn
+                .tx
+                .send(Outgoing::Text(r#"{"op":9,"d":false}"#.to_string()));
+        }
+        return;
+    }
     let shard = d
         .get("shard")
         .and_then(Value::as_array)

@@ -39,7 +39,7 @@
 //! ```
 //!
 //! Faults: `drop_connection`, `close(code)`, `send_reconnect`, `send_invalid_session`,
-//! `set_heartbeat_ack(false)`, `set_reject_token(true)`, `send_raw_dispatch` on the gateway;
+//! `set_heartbeat_ack(false)`, `set_reject_token(true)`, `set_invalidate_sessions(true)`, `send_raw_dispatch` on the gateway;
 //! `set_rest_fault(Fault { .. })` on REST. Socket faults hit every open socket.
 //!
 //! Set `FAKE_DISCORD_DEBUG=1` to log the fake's side of the conversation to stderr.
@@ -922,6 +922,12 @@ impl FakeDiscord {
     /// While on, every IDENTIFY is answered with close 4004 (authentication failed).
     pub fn set_reject_token(&self, reject: bool) {
         self.shared.lock().reject_token = reject;
+    }
+
+    /// While on, every IDENTIFY is answered with op 9 (invalid session, not resumable)
+    /// instead of READY, as a gateway in trouble may do.
+    pub fn set_invalidate_sessions(&self, invalidate: bool) {
+        self.shared.lock().invalidate_sessions = invalidate;
     }
 
     /// While off, heartbeats get no ACK (serenity then re-identifies).

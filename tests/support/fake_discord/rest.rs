@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 
 use super::payloads::{self, MessageParts};
 use super::state::{Inner, InteractionState, Shared};
+
+/// New sessions a day, as `GET /gateway/bot` says (Discord's default for a bot).
+const SESSION_STARTS: u64 = 1000;
 use super::{FakeDiscord, RecordedFile, RecordedRequest};
 
 /// Largest request body read (bigger ones are cut off, never a panic).
@@ -340,7 +343,12 @@ fn route(
         ("GET", ["gateway", "bot"]) => Reply::ok(json!({
             "url": shared.gateway_url,
             "shards": shared.config.shards,
-            "session_start_limit": { "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1 },
+            "session_start_limit": {
+                "total": SESSION_STARTS,
+                "remaining": SESSION_STARTS.saturating_sub(inner.identify_count as u64),
+                "reset_after": 86_400_000,
+                "max_concurrency": 1
+            },
         })),
         ("GET", ["users", "@me"]) => Reply::ok(bot_user(shared)),
         ("GET", ["users", user]) => match id(user) {

@@ -105,6 +105,7 @@ pub(super) struct Inner {
     pub resume_count: usize,
     pub resumed_count: usize,
     pub reject_token: bool,
+    pub invalidate_sessions: bool,
     pub no_heartbeat_ack: bool,
     pub gateway_received: Vec<Value>,
 }

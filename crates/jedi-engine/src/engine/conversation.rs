@@ -229,6 +229,7 @@ impl Engine {
         Some(Question {
             terms,
             yes_no: alone.yes_no,
+            text: String::new(),
         })
     }
 }

@@ -5,6 +5,7 @@
 //! [`Thresholds`]: a clear winner is an answer; several close ones are "did you mean";
 //! nothing good enough is no answer, off the story or not covered by the article.
 
+mod clauses;
 mod conversation;
 mod decision;
 mod index;
@@ -111,6 +112,10 @@ fn capped(text: &str) -> &str {
     }
 }
 
+/// A question of at least this many words that gets no answer whole is also read clause
+/// by clause (see [`clauses`]): shorter ones rarely carry a preamble or an aside.
+pub const CLAUSE_READING_WORDS: usize = 10;
+
 /// A question that names one of the story's entities gets "did you mean" rather than a
 /// decline when its best match scores at least this, however unsure the decision is.
 pub const ENTITY_SUGGEST_SCORE: f32 = 0.3;
@@ -121,6 +126,9 @@ pub(crate) struct Question {
     terms: Vec<Term>,
     /// Whether it asks a yes/no question.
     yes_no: bool,
+    /// The text it was read from (cut to its cap), for reading its clauses; empty for a
+    /// question read with a conversation's context.
+    text: String,
 }
 
 /// What the engine decided about the best-ranked entry.
@@ -202,6 +210,7 @@ impl Engine {
         Question {
             terms: analyzer.analyze(question),
             yes_no: analyzer.is_yes_no(question),
+            text: question.to_string(),
         }
     }
 
@@ -220,7 +229,22 @@ impl Engine {
         let scores = self.index.score(terms, answer_needs);
         if let Some(decision) = self.decide(terms, &scores) {
             if let Some(answer) = self.answer_with(question, &scores, decision) {
-                return Outcome::Answer(answer);
+                return match self.clause_rival(question, &answer, answer_needs) {
+                    Some(rival) => Outcome::Suggestions(vec![
+                        Candidate {
+                            score: answer.score,
+                            entry: answer.entry,
+                        },
+                        rival,
+                    ]),
+                    None => Outcome::Answer(answer),
+                };
+            }
+            if self.suggests(&decision, &scores) {
+                if let Some(answer) = self.answer_by_clauses(question, decision.entry, answer_needs)
+                {
+                    return Outcome::Answer(answer);
+                }
             }
         }
         // ... and what the other outcomes read only when it is not: the "did you mean"
@@ -231,6 +255,104 @@ impl Engine {
             window: Some(reach.max(t.suggest_window)),
         };
         self.outcome(question, &self.index.score(terms, needed))
+    }
+
+    /// For a long question answered whole: another entry that one of its runs of clauses
+    /// (leaving out only clauses that ask nothing) is answered with on its own. The whole
+    /// and a part of it then disagree about what is asked, and the engine offers both
+    /// rather than risk the wrong one.
+    fn clause_rival(
+        &self,
+        question: &Question,
+        answer: &Answer,
+        needed: Needed,
+    ) -> Option<Candidate> {
+        let mut rival: Option<Answer> = None;
+        self.each_clause_answer(question, needed, |clause| {
+            if clause.entry.id != answer.entry.id
+                && !self.kin_ids(&clause.entry.id, &answer.entry.id)
+                && rival
+                    .as_ref()
+                    .is_none_or(|r| clause.confidence > r.confidence)
+            {
+                rival = Some(clause);
+            }
+        });
+        rival.map(|r| Candidate {
+            entry: r.entry,
+            score: r.score,
+        })
+    }
+
+    /// Calls `each` with the answer every run of clauses of a long `question` gets on its
+    /// own, for the runs whose left-out clauses ask nothing of their own.
+    fn each_clause_answer(
+        &self,
+        question: &Question,
+        needed: Needed,
+        mut each: impl FnMut(Answer),
+    ) {
+        let words = question
+            .terms
+            .iter()
+            .filter(|t| t.kind == crate::TermKind::Word)
+            .count();
+        if words < CLAUSE_READING_WORDS {
+            return;
+        }
+        let analyzer = self.kb.analyzer();
+        for run in clauses::runs(&question.text) {
+            // What a run leaves out may be a preamble or an aside, not a question of its own.
+            if analyzer.asks(run.before) || analyzer.asks(run.after) {
+                continue;
+            }
+            let read = Question {
+                yes_no: question.yes_no,
+                text: String::new(),
+                ..self.read(run.run)
+            };
+            let scores = self.index.score(&read.terms, needed);
+            let Some(decision) = self.decide(&read.terms, &scores) else {
+                continue;
+            };
+            if let Some(answer) = self.answer_with(&read, &scores, decision) {
+                each(answer);
+            }
+        }
+    }
+
+    /// [`Engine::kin`] by entry id.
+    fn kin_ids(&self, a: &str, b: &str) -> bool {
+        let position = |id: &str| self.kb.entries().iter().position(|e| e.id == id);
+        match (position(a), position(b)) {
+            (Some(a), Some(b)) => self.kin(a, b),
+            _ => false,
+        }
+    }
+
+    /// For a long question that read whole is only close enough to `first` for a "did you
+    /// mean": the surest answer one of its runs of clauses gets on its own, when the
+    /// clauses it leaves out ask nothing (a preamble, an aside) and it answers with
+    /// `first` itself. Both keep a clause from answering a question whose other words
+    /// ask something else; a gap ranked first is never answered this way.
+    fn answer_by_clauses(
+        &self,
+        question: &Question,
+        first: usize,
+        needed: Needed,
+    ) -> Option<Answer> {
+        let first = &self.kb.entries()[first].id;
+        let mut best: Option<Answer> = None;
+        self.each_clause_answer(question, needed, |answer| {
+            if answer.entry.id == *first
+                && best
+                    .as_ref()
+                    .is_none_or(|b| answer.confidence > b.confidence)
+            {
+                best = Some(answer);
+            }
+        });
+        best
     }
 
     /// The evidence for the best of `scores` and how sure it makes the engine, and
@@ -328,18 +450,14 @@ impl Engine {
                 None => no_answer(Reason::NotCovered, Some(top.clone())),
             };
         }
-        let best = scores.ranked[0].score;
-        let names_entity = decision.evidence.terms.names_entity;
-        let suggest =
-            decision.confidence >= t.suggest || (names_entity && best >= ENTITY_SUGGEST_SCORE);
-        if !suggest {
+        if !self.suggests(&decision, scores) {
             return no_answer(self.unmatched_reason(scores, Some(&decision)), None);
         }
         if !top.covered {
             // The best match is a known gap: say so rather than offer weaker guesses.
             return no_answer(Reason::NotCovered, Some(top.clone()));
         }
-        let floor = best - t.suggest_window;
+        let floor = scores.ranked[0].score - t.suggest_window;
         let choices: Vec<Candidate> = scores
             .ranked
             .iter()
@@ -349,6 +467,14 @@ impl Engine {
             .map(candidate)
             .collect();
         Outcome::Suggestions(choices)
+    }
+
+    /// Whether a decision not to answer is still close enough to offer "did you mean":
+    /// sure enough, or naming one of the story's entities with a fair match.
+    fn suggests(&self, decision: &Decision, scores: &Scores) -> bool {
+        decision.confidence >= self.thresholds.suggest
+            || (decision.evidence.terms.names_entity
+                && scores.ranked[0].score >= ENTITY_SUGGEST_SCORE)
     }
 
     /// Why a question with no good match has no answer: about the story but not covered
@@ -548,6 +674,7 @@ mod tests {
                 let read = Question {
                     terms: analyzer.analyze(&question),
                     yes_no: analyzer.is_yes_no(&question),
+                    text: question.clone(),
                 };
                 let full = engine.outcome(&read, &engine.index.score(&read.terms, Needed::EVERY));
                 let outcome = engine.ask(&question);
@@ -612,6 +739,55 @@ mod reading_tests {
             .ask(question)
             .answer_id()
             .map(str::to_string)
+    }
+
+    #[test]
+    fn a_long_question_is_answered_by_its_asking_clause_when_the_whole_agrees() {
+        // Read whole, each is only close enough to its entry for "did you mean".
+        for (question, id) in [
+            (
+                "I am writing a piece on the town and need to confirm: how much is the bridge contract worth?",
+                "value",
+            ),
+            (
+                "Who is the judge, the one who sent the plan back to the town for sixty days after Harbor Works sued?",
+                "judge",
+            ),
+        ] {
+            assert_eq!(answer_id(question).as_deref(), Some(id), "{question}");
+        }
+    }
+
+    #[test]
+    fn a_long_question_whose_asking_clause_disagrees_gets_both_offered() {
+        let question = "Harbor Works sued the town in the county court over the bridge contract, which company won the bridge repair?";
+        let outcome = crate::fixture::engine().ask(question);
+        let Outcome::Suggestions(choices) = outcome else {
+            panic!("{outcome:?}");
+        };
+        let ids: Vec<&str> = choices.iter().map(|c| c.entry.id.as_str()).collect();
+        assert_eq!(ids, ["lawsuit", "winner"]);
+    }
+
+    #[test]
+    fn only_clauses_that_ask_nothing_are_left_out() {
+        let engine = crate::fixture::engine();
+        let analyzer = engine.kb().analyzer();
+        for asks in [
+            "and what did the mayor say",
+            "did harbor works sue",
+            "how long",
+            "which one",
+        ] {
+            assert!(analyzer.asks(asks), "{asks}");
+        }
+        for aside in [
+            "I am writing a piece on the town and need to confirm",
+            "for the record",
+            "the one in the county court",
+        ] {
+            assert!(!analyzer.asks(aside), "{aside}");
+        }
     }
 
     #[test]

@@ -557,6 +557,20 @@ impl Analyzer {
         })
     }
 
+    /// Whether `text` asks something: a yes/no question, a question kind ("when", "how
+    /// much"), or a word after which comes what is asked ("what", "which", "how").
+    pub fn asks(&self, text: &str) -> bool {
+        self.is_yes_no(text)
+            || self
+                .marked_words(text)
+                .iter()
+                .any(|(word, _)| self.focus_markers.contains(word))
+            || self
+                .analyze(text)
+                .iter()
+                .any(|t| t.kind == TermKind::Question)
+    }
+
     /// The pronoun classes of the pronouns `text` uses ("what did she say" -> she).
     pub fn pronoun_classes(&self, text: &str) -> Vec<Arc<str>> {
         let mut classes: Vec<Arc<str>> = Vec::new();

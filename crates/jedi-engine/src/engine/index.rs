@@ -465,6 +465,20 @@ impl Index {
     fn typed_weight(&self, term: &Term) -> (f32, bool) {
         // What the question asks about counts however common a word it is ("how *old*").
         let floor = if term.focus { FOCUS_FLOOR } else { 0.0 };
+        let (weight, known) = self.weight_of_reading(term, floor);
+        match term.reading {
+            // A word read as a related one weighs no more than it would unknown: the link
+            // is a guess, and the typed word's own rarity says how much it could say.
+            Reading::Related(_) if known => (
+                weight.min(self.unknown_weight * rarity(term.zipf10).max(floor)),
+                known,
+            ),
+            _ => (weight, known),
+        }
+    }
+
+    /// The weight of the word a term is read as, and whether the data knows it.
+    fn weight_of_reading(&self, term: &Term, floor: f32) -> (f32, bool) {
         match (self.lookup(term), term.kind) {
             (Some(id), TermKind::Word) if term.focus => {
                 let id = id as usize;

@@ -826,6 +826,42 @@ mod reading_tests {
     }
 
     #[test]
+    fn a_word_read_as_a_related_one_weighs_no_more_than_it_would_unknown() {
+        let engine = crate::fixture::engine();
+        let term = |question: &str| {
+            engine
+                .explain(question, 1)
+                .terms
+                .into_iter()
+                .find(|t| &*t.term.key == "mayor")
+                .unwrap()
+        };
+        let typed = term("what did the mayor say");
+        // "official" is an everyday word the fixture links to "mayor", a rare one there.
+        let related = term("what did the official say");
+        assert!(matches!(related.term.reading, crate::Reading::Related(_)));
+        assert!(
+            related.weight < typed.weight,
+            "{} {}",
+            related.weight,
+            typed.weight
+        );
+        let unknown = engine
+            .explain("what did the lady say", 1)
+            .terms
+            .into_iter()
+            .find(|t| &*t.term.key == "ladi")
+            .unwrap();
+        // Rarer than "lady" in English (5.0 against 5.2), so it weighs a little less.
+        assert!(
+            related.weight < unknown.weight,
+            "{} {}",
+            related.weight,
+            unknown.weight
+        );
+    }
+
+    #[test]
     fn a_question_is_read_only_up_to_its_cap() {
         let engine = crate::fixture::engine();
         let padding = "\u{FDFA} ".repeat(super::MAX_QUESTION_CHARS);

@@ -880,7 +880,12 @@ impl Analyzer {
             }
         }
         if let Some((target, distance)) = self.related_word(&stem) {
-            return self.reread(target, Reading::Related(distance), starts_clause);
+            // How common the typed word is stays with it: a loose link must not make a
+            // common word weigh as much as the rare word it links to.
+            return Token {
+                zipf10: Some(zipf10),
+                ..self.reread(target, Reading::Related(distance), starts_clause)
+            };
         }
         Token {
             zipf10: Some(zipf10),

@@ -4,12 +4,18 @@
 //!   project's own question set, against the embedded data.
 //! - `startup/embedded`: load, check and index the embedded data.
 //! - `ask/synthetic-10k`: a generated knowledge base of 10,000 entries (80,000 phrasings).
+//! - `conversation/follow-up` against `conversation/alone`: the second turns of the public
+//!   conversations asked in the context of their first turn's answer, and the same
+//!   questions asked on their own (a follow-up may cost up to twice a plain question).
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jedi_engine::{synthetic, DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds};
+use jedi_engine::eval::Item;
+use jedi_engine::{
+    synthetic, Conversation, DataSource, Engine, KnowledgeBase, TextBudgets, Thresholds,
+};
 
 /// The repository's data, compiled in as the bot compiles it.
 const DATA: [(&str, &str); 9] = [
@@ -84,5 +90,48 @@ fn synthetic_10k(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, real_data, synthetic_10k);
+/// The conversations' second turns, each with the conversation its first turn leaves.
+fn follow_ups(engine: &Engine) -> Vec<(Conversation, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/dialogs-dev.jsonl");
+    let items = jedi_engine::eval::read_items(&path).expect("conversations");
+    items
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Dialog(dialog) if dialog.dialog.len() >= 2 => {
+                let mut conversation = Conversation::new();
+                engine.ask_in(&dialog.dialog[0].q, &mut conversation);
+                Some((conversation, dialog.dialog[1].q.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn conversation(c: &mut Criterion) {
+    let engine = Engine::new(real_kb(), Thresholds::default());
+    let turns = follow_ups(&engine);
+    let mut i = 0;
+    c.bench_function("conversation/follow-up", |b| {
+        b.iter_batched(
+            || {
+                i += 1;
+                turns[i % turns.len()].clone()
+            },
+            |(mut conversation, question)| {
+                black_box(engine.ask_in(black_box(&question), &mut conversation))
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    let mut i = 0;
+    c.bench_function("conversation/alone", |b| {
+        b.iter(|| {
+            i += 1;
+            let (_, question) = &turns[i % turns.len()];
+            black_box(engine.ask(black_box(question)))
+        })
+    });
+}
+
+criterion_group!(benches, real_data, synthetic_10k, conversation);
 criterion_main!(benches);

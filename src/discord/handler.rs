@@ -186,6 +186,9 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
         Some(Verdict::Answer) | None => None,
     };
     let asker = (asked.channel.get(), asked.author);
+    // The question is answered once a sending slot is free: queued questions wait as
+    // text, not as built replies.
+    let slot = app.sender.slot().await;
     let (reply, conversation) = match reply {
         Some(notice) => (notice, None),
         None => {
@@ -213,11 +216,13 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
         Some(guild) => reference.guild_id(guild),
         None => reference,
     };
-    match app
-        .sender
-        .send(http, asked.channel, reply.into_message(reference))
-        .await
-    {
+    // Boxed: a question waiting for its slot is a small task, not one sized for sending.
+    let sending =
+        Box::pin(
+            app.sender
+                .send_in(slot, http, asked.channel, reply.into_message(reference)),
+        );
+    match sending.await {
         Ok(sent) => {
             app.metrics.replies_sent.inc();
             if let Some(conversation) = conversation {

@@ -64,7 +64,7 @@ impl Sender {
     /// the sending slots, the waits between attempts none: a channel whose replies are
     /// being retried does not hold up the others.
     ///
-    /// The message is serialised once for every attempt, and of Discord's copy of the sent
+    /// The message is serialised once for all attempts, and of Discord's copy of the sent
     /// message only the id is read: parsing all of it (embed, buttons and all) cost the
     /// bot as much as answering the question. (So this skips
     /// what serenity's `send_message` adds around the request: a permission check against
@@ -76,9 +76,44 @@ impl Sender {
         channel: ChannelId,
         message: CreateMessage,
     ) -> Result<Option<MessageId>, serenity::Error> {
-        let body = serde_json::to_vec(&message).map_err(serenity::Error::Json)?;
+        let slot = self.slot().await;
+        self.send_in(slot, http, channel, message).await
+    }
+
+    /// Waits for a sending slot. A reply prepared once it has one (the question answered,
+    /// the message built) and sent with [`Sender::send_in`] means a burst of questions
+    /// waits as questions, not as thousands of built replies.
+    pub async fn slot(&self) -> Slot<'_> {
+        Slot {
+            _permit: self
+                .permits
+                .acquire()
+                .await
+                .expect("the semaphore is never closed"),
+        }
+    }
+
+    /// [`Sender::send`] with its first attempt in `slot`.
+    pub async fn send_in(
+        &self,
+        slot: Slot<'_>,
+        http: &Http,
+        channel: ChannelId,
+        message: CreateMessage,
+    ) -> Result<Option<MessageId>, serenity::Error> {
+        let mut body = serde_json::to_vec(&message).map_err(serenity::Error::Json)?;
+        body.shrink_to_fit();
+        // A reply waiting out a retry holds its serialised body and nothing else (not the
+        // message, not a copy of the body in a request, not the request's future, which
+        // is boxed while it runs).
+        drop(message);
+        let mut first = Some(slot);
         let mut attempt = 0;
         loop {
+            let slot = match first.take() {
+                Some(slot) => slot,
+                None => self.slot().await,
+            };
             let request = Request::new(
                 Route::ChannelMessages {
                     channel_id: channel,
@@ -86,20 +121,7 @@ impl Sender {
                 LightMethod::Post,
             )
             .body(Some(body.clone()));
-            let slot = self
-                .permits
-                .acquire()
-                .await
-                .expect("the semaphore is never closed");
-            let sent = match http.request(request).await {
-                // Read to the end, so the connection goes back to the pool.
-                Ok(response) => response
-                    .bytes()
-                    .await
-                    .map(|bytes| sent_id(&bytes))
-                    .map_err(|error| serenity::Error::Http(HttpError::Request(error))),
-                Err(error) => Err(error),
-            };
+            let sent = Box::pin(post(http, request)).await;
             drop(slot);
             if let Err(error) = &sent {
                 if is_rate_limited(error) {
@@ -118,6 +140,22 @@ impl Sender {
             }
         }
     }
+}
+
+/// One of the sending slots, held while a reply is prepared and sent.
+pub struct Slot<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
+}
+
+/// One attempt at `request`: the sent message's id, when Discord's answer has one.
+async fn post(http: &Http, request: Request<'_>) -> Result<Option<MessageId>, serenity::Error> {
+    let response = http.request(request).await?;
+    // Read to the end, so the connection goes back to the pool.
+    response
+        .bytes()
+        .await
+        .map(|bytes| sent_id(&bytes))
+        .map_err(|error| serenity::Error::Http(HttpError::Request(error)))
 }
 
 /// The id of the message Discord's answer describes; the rest is skipped unparsed.

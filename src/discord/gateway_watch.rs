@@ -86,14 +86,25 @@ impl GatewayWatch {
     }
 
     /// Records `fatal` (the first one wins) and wakes the bot.
+    ///
+    /// The wake comes from a thread of its own: reported from a shard's task that then
+    /// spins on its dead connection, a wake from that worker thread would put the waiting
+    /// task in the worker's own next-task slot, which no other worker takes, and the bot
+    /// would never stop.
     fn report(&self, fatal: FatalClose) {
         let mut slot = self.fatal.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
+        let first = slot.is_none();
+        if first {
             *slot = Some(fatal);
         }
         drop(slot);
-        self.notify.notify_waiters();
-        self.notify.notify_one();
+        if first {
+            let notify = self.notify.clone();
+            std::thread::spawn(move || {
+                notify.notify_waiters();
+                notify.notify_one();
+            });
+        }
     }
 
     /// The layer that watches serenity's log events for fatal closes.
@@ -120,9 +131,16 @@ pub struct WatchLayer {
 /// The module whose log says a shard is about to start a session.
 const SHARD_QUEUER: &str = "serenity::gateway::bridge::shard_queuer";
 
-/// Whether the watch needs to see an event like `metadata`: serenity's warnings and
-/// errors, and its shard queuer's starts.
-pub fn watched(metadata: &tracing::Metadata<'_>) -> bool {
+/// What the watch needs to see: serenity's warnings and errors, and its shard queuer's
+/// starts (a static filter, so nothing else in the program is ever asked about).
+pub fn filter() -> tracing_subscriber::filter::Targets {
+    tracing_subscriber::filter::Targets::new()
+        .with_target("serenity", Level::WARN)
+        .with_target(SHARD_QUEUER, Level::DEBUG)
+}
+
+/// Whether the watch needs to see an event like `metadata` (as [`filter`] says).
+fn watched(metadata: &tracing::Metadata<'_>) -> bool {
     let target = metadata.target();
     target.starts_with("serenity")
         && (*metadata.level() <= Level::WARN

@@ -102,7 +102,7 @@ pub fn init(level: &str, token: &str, watch: super::gateway_watch::WatchLayer) {
     // The watch sees what it needs of serenity whatever the log filter lets through.
     let _ = tracing_subscriber::registry()
         .with(layer)
-        .with(watch.with_filter(filter_fn(super::gateway_watch::watched)))
+        .with(watch.with_filter(super::gateway_watch::filter()))
         .try_init();
     std::panic::set_hook(Box::new(move |info| {
         let message = redacting.scrub(&info.to_string());

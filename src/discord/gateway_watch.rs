@@ -139,20 +139,10 @@ pub fn filter() -> tracing_subscriber::filter::Targets {
         .with_target(SHARD_QUEUER, Level::DEBUG)
 }
 
-/// Whether the watch needs to see an event like `metadata` (as [`filter`] says).
-fn watched(metadata: &tracing::Metadata<'_>) -> bool {
-    let target = metadata.target();
-    target.starts_with("serenity")
-        && (*metadata.level() <= Level::WARN
-            || (target == SHARD_QUEUER && *metadata.level() <= Level::DEBUG))
-}
-
+/// Sees only what [`filter`] lets through (`logging::init` installs it with it).
 impl<S: Subscriber> Layer<S> for WatchLayer {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let metadata = event.metadata();
-        if !watched(metadata) {
-            return;
-        }
         let mut message = Message(String::new());
         event.record(&mut message);
         if *metadata.level() <= Level::WARN {

@@ -220,7 +220,7 @@ async fn answer(http: &Http, asked: Asked, app: &App) {
     let sending =
         Box::pin(
             app.sender
-                .send_in(slot, http, asked.channel, reply.into_message(reference)),
+                .send(slot, http, asked.channel, reply.into_message(reference)),
         );
     match sending.await {
         Ok(sent) => {

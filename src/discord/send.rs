@@ -59,30 +59,9 @@ impl Sender {
         }
     }
 
-    /// Sends `message` to `channel`, retrying on server errors and rate limits, and returns
-    /// the sent message's id (when Discord's answer has one). Each attempt holds one of
-    /// the sending slots, the waits between attempts none: a channel whose replies are
-    /// being retried does not hold up the others.
-    ///
-    /// The message is serialised once for all attempts, and of Discord's copy of the sent
-    /// message only the id is read: parsing all of it (embed, buttons and all) cost the
-    /// bot as much as answering the question. (So this skips
-    /// what serenity's `send_message` adds around the request: a permission check against
-    /// the cache, which Discord makes anyway, and length checks, which every reply passes
-    /// by construction: see `render`'s tests.)
-    pub async fn send(
-        &self,
-        http: &Http,
-        channel: ChannelId,
-        message: CreateMessage,
-    ) -> Result<Option<MessageId>, serenity::Error> {
-        let slot = self.slot().await;
-        self.send_in(slot, http, channel, message).await
-    }
-
     /// Waits for a sending slot. A reply prepared once it has one (the question answered,
-    /// the message built) and sent with [`Sender::send_in`] means a burst of questions
-    /// waits as questions, not as thousands of built replies.
+    /// the message built) and sent with [`Sender::send`] means a burst of questions waits
+    /// as questions, not as thousands of built replies.
     pub async fn slot(&self) -> Slot<'_> {
         Slot {
             _permit: self
@@ -93,8 +72,18 @@ impl Sender {
         }
     }
 
-    /// [`Sender::send`] with its first attempt in `slot`.
-    pub async fn send_in(
+    /// Sends `message` to `channel`, its first attempt in `slot`, retrying on server errors
+    /// and rate limits, and returns the sent message's id (when Discord's answer has one).
+    /// Each attempt holds one of the sending slots, the waits between attempts none: a
+    /// channel whose replies are being retried does not hold up the others.
+    ///
+    /// The message is serialised once for all attempts, and of Discord's copy of the sent
+    /// message only the id is read: parsing all of it (embed, buttons and all) cost the
+    /// bot as much as answering the question. (So this skips what serenity's
+    /// `send_message` adds around the request: a permission check against the cache,
+    /// which Discord makes anyway, and length checks, which every reply passes by
+    /// construction: see `render`'s tests.)
+    pub async fn send(
         &self,
         slot: Slot<'_>,
         http: &Http,

@@ -126,8 +126,9 @@ pub(crate) struct Question {
     terms: Vec<Term>,
     /// Whether it asks a yes/no question.
     yes_no: bool,
-    /// The text it was read from (cut to its cap), for reading its clauses; empty for a
-    /// question read with a conversation's context.
+    /// The text it was read from (cut to its cap), kept only when the question is long
+    /// enough to be read clause by clause; empty otherwise, and for a question read with
+    /// a conversation's context.
     text: String,
 }
 
@@ -207,10 +208,19 @@ impl Engine {
     fn read(&self, question: &str) -> Question {
         let question = capped(question);
         let analyzer = self.kb.analyzer();
+        let terms = analyzer.analyze(question);
+        let words = terms
+            .iter()
+            .filter(|t| t.kind == crate::TermKind::Word)
+            .count();
         Question {
-            terms: analyzer.analyze(question),
             yes_no: analyzer.is_yes_no(question),
-            text: question.to_string(),
+            text: if words >= CLAUSE_READING_WORDS {
+                question.to_string()
+            } else {
+                String::new()
+            },
+            terms,
         }
     }
 
@@ -269,8 +279,15 @@ impl Engine {
     ) -> Option<Candidate> {
         let mut rival: Option<Answer> = None;
         self.each_clause_answer(question, needed, |clause| {
+            let kin = || match (
+                self.kb.entry_index(&clause.entry.id),
+                self.kb.entry_index(&answer.entry.id),
+            ) {
+                (Some(a), Some(b)) => self.kin(a, b),
+                _ => false,
+            };
             if clause.entry.id != answer.entry.id
-                && !self.kin_ids(&clause.entry.id, &answer.entry.id)
+                && !kin()
                 && rival
                     .as_ref()
                     .is_none_or(|r| clause.confidence > r.confidence)
@@ -292,12 +309,8 @@ impl Engine {
         needed: Needed,
         mut each: impl FnMut(Answer),
     ) {
-        let words = question
-            .terms
-            .iter()
-            .filter(|t| t.kind == crate::TermKind::Word)
-            .count();
-        if words < CLAUSE_READING_WORDS {
+        // Empty for a question too short to be read clause by clause (see `read`).
+        if question.text.is_empty() {
             return;
         }
         let analyzer = self.kb.analyzer();
@@ -318,15 +331,6 @@ impl Engine {
             if let Some(answer) = self.answer_with(&read, &scores, decision) {
                 each(answer);
             }
-        }
-    }
-
-    /// [`Engine::kin`] by entry id.
-    fn kin_ids(&self, a: &str, b: &str) -> bool {
-        let position = |id: &str| self.kb.entries().iter().position(|e| e.id == id);
-        match (position(a), position(b)) {
-            (Some(a), Some(b)) => self.kin(a, b),
-            _ => false,
         }
     }
 

@@ -7,13 +7,15 @@
 //! data); a question with no subject of its own takes the words of the last question; one
 //! that opens as a continuation ("and amazon?", "what about the navy one?") takes the last
 //! question's words with the new ones in place of those they contrast with. A complete
-//! question is read alone (a change of topic answers the new topic), and so is chit-chat,
-//! which leaves the context as it was.
+//! question is read alone (a change of topic answers the new topic), unless its reading
+//! against the context points elsewhere (then both are offered); chit-chat is read alone
+//! and leaves the context as it was.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Answer, Engine, Outcome, Question};
+use super::{Answer, Candidate, Engine, Outcome, Question};
+use crate::Entry;
 use crate::{Reading, Term, TermKind};
 
 /// How long a conversation remembers its last answer, unless told otherwise.
@@ -131,7 +133,8 @@ impl Engine {
                 // A question that reads as complete on its own and is answered at least
                 // as surely alone is a change of topic, not a follow-up.
                 if confidence(&alone_outcome) >= confidence(&outcome).max(f32::MIN_POSITIVE) {
-                    (alone, alone_outcome, None)
+                    let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
+                    (alone, outcome, None)
                 } else {
                     (
                         read,
@@ -149,6 +152,42 @@ impl Engine {
             outcome,
             context: against,
         }
+    }
+
+    /// `alone`, the answer of a question that may be a follow-up read on its own, unless
+    /// the question read against the conversation points at another entry (its answer
+    /// or first "did you mean"), not close kin of the first: then what is asked is
+    /// unclear, and both are offered ("who received them?" alone and "them" the last
+    /// answer's contracts are two questions).
+    fn unless_context_disagrees(&self, alone: Outcome, in_context: &Outcome) -> Outcome {
+        let Outcome::Answer(answer) = &alone else {
+            return alone;
+        };
+        let rival = match in_context {
+            Outcome::Answer(other) => Candidate {
+                entry: other.entry.clone(),
+                score: other.score,
+            },
+            Outcome::Suggestions(choices) => match choices.first() {
+                Some(first) => first.clone(),
+                None => return alone,
+            },
+            Outcome::NoAnswer(_) => return alone,
+        };
+        let index = |entry: &Entry| self.kb.entry_index(&entry.id);
+        let (Some(a), Some(b)) = (index(&answer.entry), index(&rival.entry)) else {
+            return alone;
+        };
+        if a == b || self.kin(a, b) {
+            return alone;
+        }
+        Outcome::Suggestions(vec![
+            Candidate {
+                entry: answer.entry.clone(),
+                score: answer.score,
+            },
+            rival,
+        ])
     }
 
     /// The answer of entry `id` chosen from a "did you mean" list, which becomes the
@@ -254,5 +293,55 @@ fn context_term(key: Arc<str>) -> Term {
         reading: Reading::Context,
         zipf10: None,
         focus: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(engine: &Engine, id: &str) -> Outcome {
+        Outcome::Answer(engine.answer_entry(id).unwrap())
+    }
+
+    fn ids(outcome: &Outcome) -> Vec<String> {
+        match outcome {
+            Outcome::Answer(answer) => vec![answer.entry.id.clone()],
+            Outcome::Suggestions(choices) => choices.iter().map(|c| c.entry.id.clone()).collect(),
+            Outcome::NoAnswer(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_reading_alone_that_the_context_contradicts_offers_both() {
+        let engine = crate::fixture::engine();
+        let alone = || answer(&engine, "winner");
+        // The context reading points at an entry unrelated to the answer alone.
+        let both = engine.unless_context_disagrees(alone(), &answer(&engine, "lawsuit"));
+        assert_eq!(ids(&both), ["winner", "lawsuit"]);
+        assert!(matches!(both, Outcome::Suggestions(_)));
+        // Its first "did you mean" counts as where it points.
+        let choices = Outcome::Suggestions(vec![Candidate {
+            entry: engine.kb().entry("mayor-quote").unwrap().clone(),
+            score: 0.5,
+        }]);
+        let both = engine.unless_context_disagrees(alone(), &choices);
+        assert_eq!(ids(&both), ["winner", "mayor-quote"]);
+    }
+
+    #[test]
+    fn a_reading_alone_stands_when_the_context_agrees_or_says_nothing() {
+        let engine = crate::fixture::engine();
+        let alone = || answer(&engine, "winner");
+        for in_context in [
+            answer(&engine, "winner"),
+            // Close kin: they share an excerpt.
+            answer(&engine, "award-date"),
+            engine.ask("what's the weather in paris?"),
+        ] {
+            let outcome = engine.unless_context_disagrees(alone(), &in_context);
+            assert_eq!(ids(&outcome), ["winner"], "{in_context:?}");
+            assert!(matches!(outcome, Outcome::Answer(_)));
+        }
     }
 }

@@ -559,7 +559,7 @@ impl Engine {
     /// an excerpt in common. When the best match's only close rivals are its kin, the
     /// engine answers with it (the kin are offered as related questions) instead of
     /// asking "did you mean".
-    fn kin(&self, a: usize, b: usize) -> bool {
+    pub(crate) fn kin(&self, a: usize, b: usize) -> bool {
         let (a, b) = (&self.kb.entries()[a], &self.kb.entries()[b]);
         a.covered
             && b.covered

@@ -19,10 +19,12 @@ use jedi_bot::{Engine, Thresholds};
 /// (set, least right of first turns, of later on-topic turns, most wrong of later turns,
 /// least declined of later turns not to be answered). Floors a little under the scores
 /// measured when they were set (docs/performance.md).
-const FLOORS: [(&str, f64, f64, f64, f64); 3] = [
+const FLOORS: [(&str, f64, f64, f64, f64); 5] = [
     ("dialogs-dev.jsonl", 0.90, 0.74, 0.09, 0.90),
     ("own/dialogs-dev.jsonl", 0.88, 0.69, 0.06, 0.82),
     ("own/dialogs-held-out.jsonl", 0.90, 0.60, 0.14, 0.80),
+    ("own/fresh3-dialogs-dev.jsonl", 0.90, 0.80, 0.03, 0.82),
+    ("own/fresh3-dialogs-held-out.jsonl", 0.90, 0.70, 0.05, 0.74),
 ];
 
 #[test]
@@ -33,7 +35,7 @@ fn conversation_sets_meet_their_floors() {
         let report = grade_items(&engine, &read_items(&dir.join(file)).unwrap());
         // Only scores are shown (never a held-out set's failures).
         let summary = format!("{file}: {report}");
-        assert!(report.dialogs >= 30, "{summary}");
+        assert!(report.dialogs >= 20, "{summary}");
         assert!(report.first_turns.correct_rate() >= first, "{summary}");
         assert!(report.later_turns.correct_rate() >= later, "{summary}");
         assert!(report.later_turns.wrong_rate() <= later_wrong, "{summary}");

@@ -734,6 +734,12 @@ impl Analyzer {
         let mut focus_window = 0usize;
         let mut i = 0;
         while i < tokens.len() {
+            // A quiz form opening a clause ("true or false: ...") is the question's shape,
+            // not what it asks about.
+            if let Some(len) = self.quiz_opening_at(&tokens[i..]) {
+                i += len;
+                continue;
+            }
             if let Some(phrase) = self.phrase_at(&tokens[i..]) {
                 let span = &tokens[i..=i + phrase.rest.len()];
                 if phrase.kind == TermKind::Question && self.is_relative(&tokens, i) {
@@ -777,6 +783,19 @@ impl Analyzer {
             i += 1;
         }
         terms
+    }
+
+    /// The length of the yes/no opening of more than one word ("true or false") that
+    /// `tokens` open a clause with, if any.
+    fn quiz_opening_at(&self, tokens: &[Token]) -> Option<usize> {
+        if !tokens.first()?.starts_clause {
+            return None;
+        }
+        self.yes_no_starts
+            .iter()
+            .filter(|start| start.len() > 1 && start.len() <= tokens.len())
+            .find(|start| start.iter().zip(tokens).all(|(a, t)| a == t.surface))
+            .map(Vec::len)
     }
 
     /// Whether the question word at `tokens[i]` starts a relative clause: it is a relative
@@ -1087,6 +1106,20 @@ mod tests {
             ["judg", "who", "halt"]
         );
         assert_eq!(keys(&a, "did you know who halted it"), ["who", "halt"]);
+    }
+
+    #[test]
+    fn a_quiz_form_opening_a_clause_asks_nothing() {
+        let mut lexicon = lexicon();
+        lexicon.yes_no_starts = vec!["did".into(), "true or false".into()];
+        let a = Analyzer::new(&lexicon, &["aws won", "false claims"], WordList::default());
+        assert_eq!(keys(&a, "true or false: aws won"), ["aw", "won"]);
+        assert_eq!(keys(&a, "ok. True or false, aws won?"), ["ok", "aw", "won"]);
+        // Within a clause the words are what is asked about.
+        assert_eq!(
+            keys(&a, "aws won true or false claims"),
+            ["aw", "won", "true", "or", "fals", "claim"]
+        );
     }
 
     #[test]

@@ -123,6 +123,20 @@ impl Engine {
             .clone()
             .filter(|_| conversation.is_live(now))
             .and_then(|c| Some((self.kb.entry_index(&c.entry)?, c)));
+        if let Some((_, context)) = context
+            .as_ref()
+            .filter(|_| self.asks_for_more(question, &alone))
+        {
+            // The last answer says more than its question asked ("for what?" after "to
+            // how many companies?"): it is the answer again.
+            if let Some(answer) = self.answer_entry(&context.entry) {
+                conversation.remember(context.entry.clone(), context.question.clone(), now);
+                return Read {
+                    outcome: Outcome::Answer(answer),
+                    context: Some(context.entry.clone()),
+                };
+            }
+        }
         let alone_outcome = self.ask_read(&alone);
         let completed = context
             .as_ref()
@@ -152,6 +166,17 @@ impl Engine {
             outcome,
             context: against,
         }
+    }
+
+    /// Whether `text`, read as `alone`, asks for more of the last answer without naming
+    /// anything ("for what?", "and then what?"): it has no word of its own and no kind
+    /// of fact, only a word after which comes what is asked.
+    fn asks_for_more(&self, text: &str, alone: &Question) -> bool {
+        let analyzer = self.kb.analyzer();
+        alone.terms.is_empty()
+            && analyzer.word_count(text) >= 2
+            && analyzer.pronoun_classes(text).is_empty()
+            && analyzer.asks(text)
     }
 
     /// `alone`, the answer of a question that may be a follow-up read on its own, unless
@@ -327,6 +352,24 @@ mod tests {
         }]);
         let both = engine.unless_context_disagrees(alone(), &choices);
         assert_eq!(ids(&both), ["winner", "mayor-quote"]);
+    }
+
+    #[test]
+    fn asking_for_more_without_naming_anything_gets_the_last_answer_again() {
+        let engine = crate::fixture::engine();
+        let mut conversation = Conversation::new();
+        engine.ask_in("how much is the bridge contract worth?", &mut conversation);
+        let again = engine.ask_in("and for what?", &mut conversation);
+        assert_eq!(again.outcome.answer_id(), Some("value"));
+        assert_eq!(again.context.as_deref(), Some("value"));
+        // A lone question word is surprise or confusion, and chit-chat asks nothing.
+        for chat in ["what?", "ok lol"] {
+            let read = engine.ask_in(chat, &mut conversation);
+            assert_eq!(read.outcome.answer_id(), None, "{chat}");
+        }
+        // Nothing to say more of in a new conversation.
+        let read = engine.ask_in("and for what?", &mut Conversation::new());
+        assert_eq!(read.outcome.answer_id(), None);
     }
 
     #[test]

@@ -557,6 +557,11 @@ impl Analyzer {
         })
     }
 
+    /// How many words `text` has (after contractions are expanded).
+    pub fn word_count(&self, text: &str) -> usize {
+        self.marked_words(text).iter().count()
+    }
+
     /// Whether `text` asks something: a yes/no question, a question kind ("when", "how
     /// much"), or a word after which comes what is asked ("what", "which", "how").
     pub fn asks(&self, text: &str) -> bool {

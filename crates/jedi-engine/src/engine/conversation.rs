@@ -74,6 +74,18 @@ impl Conversation {
             .is_some_and(|c| now.saturating_duration_since(c.at) <= self.ttl)
     }
 
+    /// The last answer, if it is still fresh at `now`.
+    fn live(&self, now: Instant) -> Option<&Context> {
+        self.context.as_ref().filter(|_| self.is_live(now))
+    }
+
+    /// Keeps the last answer fresh from `now`, as if it had just been given again.
+    fn touch(&mut self, now: Instant) {
+        if let Some(context) = &mut self.context {
+            context.at = now;
+        }
+    }
+
     /// Remembers that the question read as `question` was answered with `entry`.
     fn remember(&mut self, entry: String, question: Question, at: Instant) {
         self.context = Some(Context {
@@ -119,45 +131,51 @@ impl Engine {
     pub fn ask_in_at(&self, question: &str, conversation: &mut Conversation, now: Instant) -> Read {
         let alone = self.read(question);
         let context = conversation
-            .context
-            .clone()
-            .filter(|_| conversation.is_live(now))
+            .live(now)
             .and_then(|c| Some((self.kb.entry_index(&c.entry)?, c)));
-        if let Some((_, context)) = context
-            .as_ref()
-            .filter(|_| self.asks_for_more(question, &alone))
-        {
+        if let Some((_, context)) = context.filter(|_| self.asks_for_more(question, &alone)) {
             // The last answer says more than its question asked ("for what?" after "to
             // how many companies?"): it is the answer again.
             if let Some(answer) = self.answer_entry(&context.entry) {
-                conversation.remember(context.entry.clone(), context.question.clone(), now);
+                let against = Some(context.entry.clone());
+                conversation.touch(now);
                 return Read {
                     outcome: Outcome::Answer(answer),
-                    context: Some(context.entry.clone()),
+                    context: against,
                 };
             }
         }
-        let alone_outcome = self.ask_read(&alone);
-        let completed = context
-            .as_ref()
-            .and_then(|(entry, context)| self.complete(question, &alone, *entry, context));
+        // The completed question and the entry it is read against, owned: the
+        // conversation is free to change once they are made.
+        let completed = context.and_then(|(entry, context)| {
+            let read = self.complete(question, &alone, entry, context)?;
+            Some((read, context.entry.clone()))
+        });
         let (read, outcome, against) = match completed {
-            Some(read) => {
+            Some((read, against)) => {
                 let outcome = self.ask_read(&read);
                 // A question that reads as complete on its own and is answered at least
-                // as surely alone is a change of topic, not a follow-up.
-                if confidence(&alone_outcome) >= confidence(&outcome).max(f32::MIN_POSITIVE) {
-                    let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
-                    (alone, outcome, None)
-                } else {
-                    (
-                        read,
-                        outcome,
-                        context.as_ref().map(|(_, c)| c.entry.clone()),
-                    )
+                // as surely alone is a change of topic, not a follow-up. Only an answer
+                // alone can be that sure (and only with a word of its own: no entry
+                // matches question kinds alone), so the rest of its outcome is never
+                // worked out.
+                let has_words = alone.terms.iter().any(|t| t.kind == TermKind::Word);
+                let sure_alone = has_words
+                    .then(|| self.answer_first(&alone))
+                    .flatten()
+                    .filter(|a| confidence(a) >= confidence(&outcome).max(f32::MIN_POSITIVE));
+                match sure_alone {
+                    Some(alone_outcome) => {
+                        let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
+                        (alone, outcome, None)
+                    }
+                    None => (read, outcome, Some(against)),
                 }
             }
-            None => (alone, alone_outcome, None),
+            None => {
+                let outcome = self.ask_read(&alone);
+                (alone, outcome, None)
+            }
         };
         if let Outcome::Answer(answer) = &outcome {
             conversation.remember(answer.entry.id.clone(), read, now);

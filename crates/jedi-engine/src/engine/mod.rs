@@ -226,45 +226,59 @@ impl Engine {
 
     /// [`ask`](Self::ask) for a question already read.
     fn ask_read(&self, question: &Question) -> Outcome {
+        self.answer_first(question)
+            .unwrap_or_else(|| self.outcome_when_unanswered(question))
+    }
+
+    /// The outcome of `question` when the first, narrow scoring settles it: most
+    /// questions are answered, and an answer needs only the best entries within the reach
+    /// of the margin the decision weighs. An answer, or a "did you mean" between the
+    /// answer and a clause's; `None` when the question is not answered.
+    fn answer_first(&self, question: &Question) -> Option<Outcome> {
         let terms = &question.terms[..];
-        let t = &self.thresholds;
-        // Most questions are answered, and an answer needs only the best entries within
-        // the reach of the margin the decision weighs: score that much first ...
-        let reach = MARGIN_CAP.max(t.margin);
         let answer_needs = Needed {
             top: 2,
             covered: 0,
-            window: Some(reach),
+            window: Some(self.margin_reach()),
         };
         let scores = self.index.score(terms, answer_needs);
-        if let Some(decision) = self.decide(terms, &scores) {
-            if let Some(answer) = self.answer_with(question, &scores, decision) {
-                return match self.clause_rival(question, &answer, answer_needs) {
-                    Some(rival) => Outcome::Suggestions(vec![
-                        Candidate {
-                            score: answer.score,
-                            entry: answer.entry,
-                        },
-                        rival,
-                    ]),
-                    None => Outcome::Answer(answer),
-                };
-            }
-            if self.suggests(&decision, &scores) {
-                if let Some(answer) = self.answer_by_clauses(question, decision.entry, answer_needs)
-                {
-                    return Outcome::Answer(answer);
-                }
-            }
+        let decision = self.decide(terms, &scores)?;
+        if let Some(answer) = self.answer_with(question, &scores, decision) {
+            return Some(match self.clause_rival(question, &answer, answer_needs) {
+                Some(rival) => Outcome::Suggestions(vec![
+                    Candidate {
+                        score: answer.score,
+                        entry: answer.entry,
+                    },
+                    rival,
+                ]),
+                None => Outcome::Answer(answer),
+            });
         }
-        // ... and what the other outcomes read only when it is not: the "did you mean"
-        // window under the best, and the first covered entries (near misses, suggestions).
+        if self.suggests(&decision, &scores) {
+            return self
+                .answer_by_clauses(question, decision.entry, answer_needs)
+                .map(Outcome::Answer);
+        }
+        None
+    }
+
+    /// The outcome of a question [`answer_first`](Self::answer_first) did not settle,
+    /// from what the other outcomes read: the "did you mean" window under the best, and
+    /// the first covered entries (near misses, suggestions).
+    fn outcome_when_unanswered(&self, question: &Question) -> Outcome {
+        let t = &self.thresholds;
         let needed = Needed {
             top: 2,
             covered: NEAR_MISSES.max(t.max_suggestions),
-            window: Some(reach.max(t.suggest_window)),
+            window: Some(self.margin_reach().max(t.suggest_window)),
         };
-        self.outcome(question, &self.index.score(terms, needed))
+        self.outcome(question, &self.index.score(&question.terms, needed))
+    }
+
+    /// How far under the best score the decision looks for a rival.
+    fn margin_reach(&self) -> f32 {
+        MARGIN_CAP.max(self.thresholds.margin)
     }
 
     /// For a long question answered whole: another entry that one of its runs of clauses

@@ -15,8 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Answer, Candidate, Engine, Outcome, Question};
-use crate::Entry;
-use crate::{Reading, Term, TermKind};
+use crate::{Entry, Reading, Term, TermKind};
 
 /// How long a conversation remembers its last answer, unless told otherwise.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(300);

@@ -14,8 +14,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Answer, Candidate, Engine, Outcome, Question};
-use crate::{Entry, Reading, Term, TermKind};
+use super::{Answer, Engine, Outcome, Question};
+use crate::{Reading, Term, TermKind};
 
 /// How long a conversation remembers its last answer, unless told otherwise.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
@@ -206,30 +206,17 @@ impl Engine {
             return alone;
         };
         let rival = match in_context {
-            Outcome::Answer(other) => Candidate {
-                entry: other.entry.clone(),
-                score: other.score,
-            },
+            Outcome::Answer(other) => other.candidate(),
             Outcome::Suggestions(choices) => match choices.first() {
                 Some(first) => first.clone(),
                 None => return alone,
             },
             Outcome::NoAnswer(_) => return alone,
         };
-        let index = |entry: &Entry| self.kb.entry_index(&entry.id);
-        let (Some(a), Some(b)) = (index(&answer.entry), index(&rival.entry)) else {
-            return alone;
-        };
-        if a == b || self.kin(a, b) {
+        if answer.entry.id == rival.entry.id || self.kin_entries(&answer.entry, &rival.entry) {
             return alone;
         }
-        Outcome::Suggestions(vec![
-            Candidate {
-                entry: answer.entry.clone(),
-                score: answer.score,
-            },
-            rival,
-        ])
+        Outcome::Suggestions(vec![answer.candidate(), rival])
     }
 
     /// The answer of entry `id` chosen from a "did you mean" list, which becomes the
@@ -341,6 +328,7 @@ fn context_term(key: Arc<str>) -> Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Candidate;
 
     fn answer(engine: &Engine, id: &str) -> Outcome {
         Outcome::Answer(engine.answer_entry(id).unwrap())

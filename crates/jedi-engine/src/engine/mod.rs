@@ -245,13 +245,7 @@ impl Engine {
         let decision = self.decide(terms, &scores)?;
         if let Some(answer) = self.answer_with(question, &scores, decision) {
             return Some(match self.clause_rival(question, &answer, answer_needs) {
-                Some(rival) => Outcome::Suggestions(vec![
-                    Candidate {
-                        score: answer.score,
-                        entry: answer.entry,
-                    },
-                    rival,
-                ]),
+                Some(rival) => Outcome::Suggestions(vec![answer.candidate(), rival]),
                 None => Outcome::Answer(answer),
             });
         }
@@ -293,15 +287,8 @@ impl Engine {
     ) -> Option<Candidate> {
         let mut rival: Option<Answer> = None;
         self.each_clause_answer(question, needed, |clause| {
-            let kin = || match (
-                self.kb.entry_index(&clause.entry.id),
-                self.kb.entry_index(&answer.entry.id),
-            ) {
-                (Some(a), Some(b)) => self.kin(a, b),
-                _ => false,
-            };
             if clause.entry.id != answer.entry.id
-                && !kin()
+                && !self.kin_entries(&clause.entry, &answer.entry)
                 && rival
                     .as_ref()
                     .is_none_or(|r| clause.confidence > r.confidence)
@@ -309,10 +296,7 @@ impl Engine {
                 rival = Some(clause);
             }
         });
-        rival.map(|r| Candidate {
-            entry: r.entry,
-            score: r.score,
-        })
+        rival.as_ref().map(Answer::candidate)
     }
 
     /// Calls `each` with the answer every run of clauses of a long `question` gets on its
@@ -573,13 +557,21 @@ impl Engine {
     /// an excerpt in common. When the best match's only close rivals are its kin, the
     /// engine answers with it (the kin are offered as related questions) instead of
     /// asking "did you mean".
-    pub(crate) fn kin(&self, a: usize, b: usize) -> bool {
+    fn kin(&self, a: usize, b: usize) -> bool {
         let (a, b) = (&self.kb.entries()[a], &self.kb.entries()[b]);
         a.covered
             && b.covered
             && (a.related.contains(&b.id)
                 || b.related.contains(&a.id)
                 || a.sources.iter().any(|s| b.sources.contains(s)))
+    }
+
+    /// [`kin`](Self::kin) for two entries of the knowledge base.
+    pub(crate) fn kin_entries(&self, a: &crate::Entry, b: &crate::Entry) -> bool {
+        match (self.kb.entry_index(&a.id), self.kb.entry_index(&b.id)) {
+            (Some(a), Some(b)) => self.kin(a, b),
+            _ => false,
+        }
     }
 
     /// The answer of entry `id`, as if it had been asked exactly (a "did you mean" or

@@ -32,6 +32,16 @@ pub struct Answer {
     pub related: Vec<Arc<Entry>>,
 }
 
+impl Answer {
+    /// The answering entry and how well it matched, as a "did you mean" choice.
+    pub fn candidate(&self) -> Candidate {
+        Candidate {
+            entry: self.entry.clone(),
+            score: self.score,
+        }
+    }
+}
+
 /// An entry and how well it matched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -112,10 +122,7 @@ impl Outcome {
     /// near misses.
     pub fn candidates(&self) -> Vec<Candidate> {
         match self {
-            Outcome::Answer(answer) => vec![Candidate {
-                entry: answer.entry.clone(),
-                score: answer.score,
-            }],
+            Outcome::Answer(answer) => vec![answer.candidate()],
             Outcome::Suggestions(candidates) => candidates.clone(),
             Outcome::NoAnswer(no) => no.candidates.clone(),
         }

@@ -550,10 +550,10 @@ impl Analyzer {
         let words: Vec<(&str, bool)> = words.iter().collect();
         (0..words.len()).any(|i| {
             words[i].1
-                && self.yes_no_starts.iter().any(|start| {
-                    start.len() <= words.len() - i
-                        && start.iter().zip(&words[i..]).all(|(a, (b, _))| a == b)
-                })
+                && self
+                    .yes_no_starts
+                    .iter()
+                    .any(|start| opens_with(start, words[i..].iter().map(|(w, _)| *w)))
         })
     }
 
@@ -798,8 +798,8 @@ impl Analyzer {
         }
         self.yes_no_starts
             .iter()
-            .filter(|start| start.len() > 1 && start.len() <= tokens.len())
-            .find(|start| start.iter().zip(tokens).all(|(a, t)| a == t.surface))
+            .filter(|start| start.len() > 1)
+            .find(|start| opens_with(start, tokens.iter().map(|t| t.surface)))
             .map(Vec::len)
     }
 
@@ -1028,6 +1028,12 @@ impl Analyzer {
         }
         self.number_suffixes.get(suffix).map(|word| (number, word))
     }
+}
+
+/// Whether `words` open with the words of `phrase`, all of them.
+fn opens_with<'a>(phrase: &[String], words: impl Iterator<Item = &'a str>) -> bool {
+    let mut words = words;
+    phrase.iter().all(|p| words.next() == Some(p.as_str()))
 }
 
 #[cfg(test)]

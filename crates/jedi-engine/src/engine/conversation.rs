@@ -24,23 +24,27 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// entities, lacks its own subject ("when was it?", "how much?").
 const SUBJECTLESS_WORDS: usize = 2;
 
-/// What a conversation's last answer was about.
-#[derive(Debug, Clone)]
+/// What a conversation's last answer was about. It never changes once made, so the
+/// copies of a conversation (a bot keeps one for the asker and one for each answer it
+/// sent) share it rather than each holding their own.
+#[derive(Debug)]
 struct Context {
     /// The id of the entry answered (an id, not a position: data reloaded between two
     /// questions may have moved it).
-    entry: String,
-    /// The question as it was read (after its own follow-up completion).
-    question: Question,
-    /// When it was answered.
-    at: Instant,
+    entry: Box<str>,
+    /// The terms of the question as it was read (after its own follow-up completion):
+    /// all a follow-up takes from it.
+    terms: Box<[Term]>,
 }
 
 /// A conversation's memory of what was last answered, for reading follow-ups. Its size is
-/// one question's terms and an entry index, whatever the conversation's length.
+/// one question's terms and an entry id, whatever the conversation's length; a clone
+/// shares them.
 #[derive(Debug, Clone)]
 pub struct Conversation {
-    context: Option<Context>,
+    context: Option<Arc<Context>>,
+    /// When the context was last answered (or asked for again).
+    at: Instant,
     ttl: Duration,
 }
 
@@ -58,7 +62,11 @@ impl Conversation {
 
     /// A new conversation that remembers its last answer for `ttl`.
     pub fn with_ttl(ttl: Duration) -> Conversation {
-        Conversation { context: None, ttl }
+        Conversation {
+            context: None,
+            at: Instant::now(),
+            ttl,
+        }
     }
 
     /// Forgets the last answer: the next question starts a new conversation.
@@ -68,30 +76,28 @@ impl Conversation {
 
     /// Whether the conversation remembers an answer still fresh at `now`.
     pub fn is_live(&self, now: Instant) -> bool {
-        self.context
-            .as_ref()
-            .is_some_and(|c| now.saturating_duration_since(c.at) <= self.ttl)
+        self.context.is_some() && now.saturating_duration_since(self.at) <= self.ttl
     }
 
     /// The last answer, if it is still fresh at `now`.
     fn live(&self, now: Instant) -> Option<&Context> {
-        self.context.as_ref().filter(|_| self.is_live(now))
+        self.context.as_deref().filter(|_| self.is_live(now))
     }
 
     /// Keeps the last answer fresh from `now`, as if it had just been given again.
     fn touch(&mut self, now: Instant) {
-        if let Some(context) = &mut self.context {
-            context.at = now;
+        if self.context.is_some() {
+            self.at = now;
         }
     }
 
-    /// Remembers that the question read as `question` was answered with `entry`.
-    fn remember(&mut self, entry: String, question: Question, at: Instant) {
-        self.context = Some(Context {
-            entry,
-            question,
-            at,
-        });
+    /// Remembers `question`, answered with `entry` at `at`, as the last answer.
+    fn remember(&mut self, entry: &str, question: Question, at: Instant) {
+        self.context = Some(Arc::new(Context {
+            entry: entry.into(),
+            terms: question.terms.into_boxed_slice(),
+        }));
+        self.at = at;
     }
 }
 
@@ -136,7 +142,7 @@ impl Engine {
             // The last answer says more than its question asked ("for what?" after "to
             // how many companies?"): it is the answer again.
             if let Some(answer) = self.answer_entry(&context.entry) {
-                let against = Some(context.entry.clone());
+                let against = Some(context.entry.to_string());
                 conversation.touch(now);
                 return Read {
                     outcome: Outcome::Answer(answer),
@@ -148,7 +154,7 @@ impl Engine {
         // conversation is free to change once they are made.
         let completed = context.and_then(|(entry, context)| {
             let read = self.complete(question, &alone, entry, context)?;
-            Some((read, context.entry.clone()))
+            Some((read, context.entry.to_string()))
         });
         let (read, outcome, against) = match completed {
             Some((read, against)) => {
@@ -177,7 +183,7 @@ impl Engine {
             }
         };
         if let Outcome::Answer(answer) = &outcome {
-            conversation.remember(answer.entry.id.clone(), read, now);
+            conversation.remember(&answer.entry.id, read, now);
         }
         Read {
             outcome,
@@ -224,11 +230,7 @@ impl Engine {
     /// unknown id or a gap.
     pub fn answer_entry_in(&self, id: &str, conversation: &mut Conversation) -> Option<Answer> {
         let answer = self.answer_entry(id)?;
-        conversation.remember(
-            id.to_string(),
-            self.read(answer.entry.title()),
-            Instant::now(),
-        );
+        conversation.remember(id, self.read(answer.entry.title()), Instant::now());
         Some(answer)
     }
 
@@ -262,7 +264,7 @@ impl Engine {
         if !(continues || subjectless || !pronouns.is_empty()) {
             return None;
         }
-        let previous = &context.question.terms;
+        let previous = &context.terms;
         let mut terms: Vec<Term> = alone.terms.clone();
         // The last question's words: in a continuation ("and amazon?") its kind too, and
         // without the words the new ones contrast with.

@@ -282,12 +282,17 @@ pub struct ConversationConfig {
     /// How long after an answer a question from the same user in the same channel (or a
     /// reply to the answer) is read as a follow-up of it.
     pub ttl_seconds: u64,
+    /// How many conversations the bot remembers: this many users' (per channel), and the
+    /// conversations behind this many of its latest answers (a reply to an older answer
+    /// is read alone). Each costs a few hundred bytes; see `docs/operations.md`, memory.
+    pub remembered: usize,
 }
 
 impl Default for ConversationConfig {
     fn default() -> Self {
         ConversationConfig {
             ttl_seconds: jedi_engine::DEFAULT_TTL.as_secs(),
+            remembered: 10_000,
         }
     }
 }
@@ -555,6 +560,12 @@ impl Config {
                 format!("must be at most {MAX_COOLDOWN_SECONDS}"),
             ));
         }
+        if !(1..=MAX_REMEMBERED).contains(&self.conversation.remembered) {
+            return Err(invalid(
+                "conversation.remembered",
+                format!("must be from 1 to {MAX_REMEMBERED}"),
+            ));
+        }
         Ok(())
     }
 
@@ -595,6 +606,8 @@ type Invalid<'a> = dyn Fn(&'static str, String) -> ConfigError + 'a;
 const MAX_SEND_RETRIES: u32 = 10;
 /// `cooldown_seconds` may be at most this.
 const MAX_COOLDOWN_SECONDS: u64 = 3600;
+/// `conversation.remembered` may be at most this (a few hundred megabytes at worst).
+const MAX_REMEMBERED: usize = 1_000_000;
 
 /// The 1-based line of `key` ("section.name") in the config `text`: the line where the
 /// key is set in its section, else the section's header, else 1.
@@ -715,6 +728,19 @@ mod tests {
             }
         );
         assert!(parse("[discord]\ntoken = \"x\"\nshards = \"many\"\n").is_err());
+    }
+
+    #[test]
+    fn remembered_conversations_are_bounded() {
+        let config = parse("[discord]\ntoken = \"x\"\n").unwrap();
+        assert_eq!(config.conversation.remembered, 10_000);
+        let config = parse("[discord]\ntoken = \"x\"\n[conversation]\nremembered = 2000\n");
+        assert_eq!(config.unwrap().conversation.remembered, 2000);
+        for bad in ["0", "1000001"] {
+            let text = format!("[discord]\ntoken = \"x\"\n[conversation]\nremembered = {bad}\n");
+            let error = parse(&text).unwrap_err().to_string();
+            assert!(error.contains("conversation.remembered"), "{error}");
+        }
     }
 
     #[test]

@@ -98,7 +98,10 @@ impl App {
             ),
             log_user_ids: config.logging.log_user_ids,
             extra_owners: config.discord.owners.clone(),
-            conversations: Conversations::new(Duration::from_secs(config.conversation.ttl_seconds)),
+            conversations: Conversations::with_capacity(
+                Duration::from_secs(config.conversation.ttl_seconds),
+                config.conversation.remembered,
+            ),
             backlog: super::backlog::Backlog::new(
                 config.discord.max_backlog_per_channel,
                 config.discord.max_backlog,

@@ -1,8 +1,8 @@
 //! The conversations the bot remembers, for reading follow-up questions: each user's in
 //! each channel, and the one behind each of its recent answers (a reply to an answer
 //! continues the conversation that answer was part of). Both maps are bounded: the least
-//! recently used conversation goes first, so memory stays within [`CAPACITY`] entries of
-//! each, whatever the traffic.
+//! recently used conversation goes first, so memory stays within `[conversation]
+//! remembered` entries of each, whatever the traffic.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -10,10 +10,6 @@ use std::time::{Duration, Instant};
 
 use jedi_engine::Conversation;
 use lru::LruCache;
-
-/// How many conversations each map keeps. An entry is one question's terms and an entry
-/// index (a few hundred bytes), so both maps together stay under a few megabytes.
-pub const CAPACITY: usize = 10_000;
 
 /// Who is asking where: a conversation belongs to one user in one channel.
 pub type Asker = (u64, u64);
@@ -27,12 +23,9 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    /// Conversations that remember an answer for `ttl`.
-    pub fn new(ttl: Duration) -> Conversations {
-        Conversations::with_capacity(ttl, CAPACITY)
-    }
-
-    /// Conversations with room for `capacity` of each kind (at least one).
+    /// Conversations that remember an answer for `ttl`, with room for `capacity` of each
+    /// kind (at least one). An entry is one question's terms and an entry id, a few
+    /// hundred bytes, shared by the asker's map and the answer's.
     pub fn with_capacity(ttl: Duration, capacity: usize) -> Conversations {
         let capacity = NonZeroUsize::new(capacity.max(1)).expect("at least one");
         Conversations {

@@ -42,9 +42,8 @@ struct Context {
 /// shares them.
 #[derive(Debug, Clone)]
 pub struct Conversation {
-    context: Option<Arc<Context>>,
-    /// When the context was last answered (or asked for again).
-    at: Instant,
+    /// The last answer's context, and when it was answered (or asked for again).
+    context: Option<(Arc<Context>, Instant)>,
     ttl: Duration,
 }
 
@@ -62,11 +61,7 @@ impl Conversation {
 
     /// A new conversation that remembers its last answer for `ttl`.
     pub fn with_ttl(ttl: Duration) -> Conversation {
-        Conversation {
-            context: None,
-            at: Instant::now(),
-            ttl,
-        }
+        Conversation { context: None, ttl }
     }
 
     /// Forgets the last answer: the next question starts a new conversation.
@@ -76,28 +71,33 @@ impl Conversation {
 
     /// Whether the conversation remembers an answer still fresh at `now`.
     pub fn is_live(&self, now: Instant) -> bool {
-        self.context.is_some() && now.saturating_duration_since(self.at) <= self.ttl
+        self.context
+            .as_ref()
+            .is_some_and(|(_, at)| now.saturating_duration_since(*at) <= self.ttl)
     }
 
     /// The last answer, if it is still fresh at `now`.
     fn live(&self, now: Instant) -> Option<&Context> {
-        self.context.as_deref().filter(|_| self.is_live(now))
+        self.context
+            .as_ref()
+            .filter(|_| self.is_live(now))
+            .map(|(context, _)| &**context)
     }
 
     /// Keeps the last answer fresh from `now`, as if it had just been given again.
     fn touch(&mut self, now: Instant) {
-        if self.context.is_some() {
-            self.at = now;
+        if let Some((_, at)) = &mut self.context {
+            *at = now;
         }
     }
 
     /// Remembers `question`, answered with `entry` at `at`, as the last answer.
     fn remember(&mut self, entry: &str, question: Question, at: Instant) {
-        self.context = Some(Arc::new(Context {
+        let context = Context {
             entry: entry.into(),
             terms: question.terms.into_boxed_slice(),
-        }));
-        self.at = at;
+        };
+        self.context = Some((Arc::new(context), at));
     }
 }
 

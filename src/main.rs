@@ -8,8 +8,25 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc, not the system allocator: a burst of questions allocates and frees many
+/// small records, and the few that live on (the conversations behind the bot's answers)
+/// are scattered through memory the burst used. jemalloc's size classes keep them
+/// together and give the rest back, where glibc's heap stayed at the burst's peak
+/// (docs/operations.md, memory).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's settings, read when it starts (`_RJEM_MALLOC_CONF` in the environment
+/// overrides them): one arena, as the bot's work is small and spread over few threads,
+/// so that one burst's memory serves the next whichever thread runs it; and freed pages
+/// go back to the system at once rather than after ten seconds, so bursts in a row do
+/// not add up.
+#[cfg(not(target_env = "msvc"))]
+#[export_name = "_rjem_malloc_conf"]
+static ALLOCATOR_SETTINGS: &[u8; 44] = b"narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0\0";
+
 fn main() -> ExitCode {
-    one_malloc_arena();
     let args = cli::args::Cli::parse();
     match cli::run(args.command) {
         Ok(code) => code,
@@ -19,23 +36,6 @@ fn main() -> ExitCode {
             }
             let _ = writeln!(io::stderr(), "jedi-bot: {error:#}");
             ExitCode::from(cli::ERROR)
-        }
-    }
-}
-
-/// Has glibc's allocator keep one arena for the whole process, unless `MALLOC_ARENA_MAX`
-/// says otherwise. By default each thread that allocates gets an arena of its own, each
-/// grows to its own peak, so a burst of questions handled on several worker threads costs
-/// several peaks of memory; one arena costs a little throughput at rates far above what
-/// Discord lets a bot send (docs/performance.md). Called first thing, before any thread
-/// starts.
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets a parameter of the allocator, and no other thread
-        // exists yet to allocate concurrently.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 }

@@ -575,3 +575,25 @@ fn timeline_png_writes_the_same_picture_and_follows_the_data() {
         .stdout(predicate::str::contains("No events"));
     assert!(!none.exists());
 }
+
+/// The allocator's settings (one arena, freed pages returned at once) are what keep the
+/// bot's peak memory under bursts in bounds (docs/operations.md, memory): the binary
+/// must carry them, not only the source. jemalloc prints the settings it runs with at
+/// exit when asked to through its environment variable.
+#[cfg(not(target_env = "msvc"))]
+#[test]
+fn the_binary_runs_jemalloc_with_one_arena_and_immediate_return() {
+    let output = jedi_bot()
+        .args(["ask", "Who won the JEDI contract?"])
+        .env("_RJEM_MALLOC_CONF", "stats_print:true")
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&output.stderr);
+    for setting in [
+        "opt.narenas: 1\n",
+        "opt.dirty_decay_ms: 0 ",
+        "opt.muzzy_decay_ms: 0 ",
+    ] {
+        assert!(stats.contains(setting), "no {setting:?} in:\n{stats}");
+    }
+}

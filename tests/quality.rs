@@ -6,9 +6,8 @@
 //! `fresh.jsonl` the project's first sets; `own/` holds sets written from the article alone
 //! by helpers in three personas, each split into a dev half (failures read while working)
 //! and a held-out half (only its scores are read); `fresh2` and `fresh5` are held out
-//! whole. The floors sit a little under the
-//! scores measured when they were set (docs/performance.md): they catch a regression,
-//! they are not the targets.
+//! whole. The floors sit a little under the scores measured when they were set
+//! (docs/performance.md): they catch a regression, they are not the targets.
 
 use jedi_bot::eval::{grade, grade_items, read_cases, read_items, Report};
 use jedi_bot::{Engine, Thresholds};

@@ -177,6 +177,51 @@ async fn another_user_never_inherits_a_conversation_and_it_expires() {
     assert!(embed_text(&body).contains("October 2019"), "{body}");
 }
 
+/// `[conversation] remembered` bounds both maps: the users' conversations and the
+/// answers a reply can continue. With one of each, the older answer and the user who
+/// asked before someone else are forgotten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remembered_bounds_the_answers_replied_to_and_the_users_followed() {
+    let settings = BotSettings {
+        conversations_remembered: 1,
+        ..BotSettings::default()
+    };
+    let (fake, bot) = start(settings).await;
+    let other_user = FakeDiscord::USER_ID + 1;
+    fake.send_message(mention("who won the jedi contract?"));
+    let (older, _) = sent_id(&fake, 0).await;
+    fake.send_message(MessageSpec {
+        author_id: other_user,
+        ..mention("who is the judge?")
+    });
+    let (latest, _) = sent_id(&fake, 1).await;
+    // A reply to the older answer, without a mention, is not taken as addressed to the
+    // bot: no reply.
+    fake.send_message(MessageSpec {
+        reply_to: Some(older),
+        ..MessageSpec::new(FakeDiscord::CHANNEL_ID, other_user, "when was that?")
+    });
+    // A reply to the latest answer is read in its context.
+    fake.send_message(MessageSpec {
+        reply_to: Some(latest),
+        ..MessageSpec::new(FakeDiscord::CHANNEL_ID, other_user, "what did she order?")
+    });
+    let (_, body) = sent_id(&fake, 2).await;
+    let text = embed_text(&body).to_lowercase();
+    assert!(
+        text.contains("not to move forward"),
+        "{text}\nlog:\n{}",
+        bot.log()
+    );
+    // The first asker's conversation went when the other user's came: "when?" is read
+    // alone.
+    fake.send_message(mention("when?"));
+    let (_, body) = sent_id(&fake, 3).await;
+    assert!(!embed_text(&body).contains("October 2019"), "{body}");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(fake.messages_sent().len(), 4, "{:?}", fake.messages_sent());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_install_for_users_and_guilds_and_ask_jedi_bot_answers_a_message() {
     let (fake, _bot) = start(BotSettings::default()).await;

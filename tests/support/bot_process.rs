@@ -28,6 +28,8 @@ pub struct BotSettings {
     pub shards: String,
     /// `[conversation] ttl_seconds`.
     pub conversation_ttl_seconds: u64,
+    /// `[conversation] remembered`.
+    pub conversations_remembered: usize,
     /// `[triggers] ignored_channels`.
     pub ignored_channels: Vec<u64>,
     /// `[discord] max_backlog_per_channel` and `max_backlog`.
@@ -55,6 +57,7 @@ impl Default for BotSettings {
             log_level: "info",
             shards: "\"auto\"".to_string(),
             conversation_ttl_seconds: 300,
+            conversations_remembered: 10_000,
             ignored_channels: Vec::new(),
             backlog: (200, 5000),
             metrics: false,
@@ -101,6 +104,7 @@ impl BotProcess {
              {data_dir}\
              [conversation]\n\
              ttl_seconds = {ttl}\n\
+             remembered = {remembered}\n\
              {metrics}\
              [logging]\n\
              level = {level:?}\n\
@@ -124,6 +128,7 @@ impl BotProcess {
             feedback = settings.feedback,
             level = settings.log_level,
             ttl = settings.conversation_ttl_seconds,
+            remembered = settings.conversations_remembered,
             metrics = if settings.metrics {
                 "[metrics]\nlisten = \"127.0.0.1:0\"\n"
             } else {

@@ -20,7 +20,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's settings, read when it starts (`_RJEM_MALLOC_CONF` in the environment
 /// overrides them): one arena, as the bot's work is small and spread over few threads,
 /// so that one burst's memory serves the next whichever thread runs it; and freed pages
-/// go back to the system at once rather than after ten seconds, so bursts in a row do
+/// go back to the system at once rather than after a delay, so bursts in a row do
 /// not add up.
 #[cfg(not(target_env = "msvc"))]
 #[export_name = "_rjem_malloc_conf"]

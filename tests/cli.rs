@@ -455,6 +455,16 @@ fn eval_lists_the_first_failures_and_all_of_them_with_verbose() {
         .unwrap();
     let long = String::from_utf8(long.stdout).unwrap();
     assert_eq!(long.matches("[Wrong]").count(), 45, "{long}");
+    // A held-out set's scores, without its failures.
+    let scores = jedi_bot()
+        .args(["eval", "--scores"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    let scores = String::from_utf8(scores.stdout).unwrap();
+    assert!(scores.contains("wrong 45 (100.0%)"), "{scores}");
+    assert!(!scores.contains("failures"), "{scores}");
+    assert!(!scores.contains("who won"), "{scores}");
 }
 
 /// On a terminal, `ask` with no question says what to do instead of waiting silently.

@@ -106,8 +106,12 @@ pub enum Command {
         /// The question set.
         file: PathBuf,
         /// List every failure (without it, the first 40).
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "scores")]
         verbose: bool,
+        /// Print the scores only, no failure: for a held-out set, whose failures nobody
+        /// reads.
+        #[arg(long)]
+        scores: bool,
         /// Cut each entry to its first N phrasings first: how well questions are read
         /// beyond the ways of asking written down.
         #[arg(long, value_name = "N")]

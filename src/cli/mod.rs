@@ -51,9 +51,17 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Eval {
             file,
             verbose,
+            scores,
             phrasings,
             engine,
-        } => eval_set(&file, verbose, phrasings, &engine)?,
+        } => {
+            let shown = match (scores, verbose) {
+                (true, _) => 0,
+                (false, true) => usize::MAX,
+                (false, false) => FAILURES_SHOWN,
+            };
+            eval_set(&file, shown, phrasings, &engine)?
+        }
         Command::Run { config } => {
             jedi_bot::discord::run_from_file(&config)?;
             SUCCESS
@@ -124,18 +132,18 @@ fn quote(query: Option<&str>, data: Option<&Path>) -> Result<u8> {
     Ok(SUCCESS)
 }
 
-/// `jedi-bot eval`: grades a question set and prints the report and the failures.
-fn eval_set(file: &Path, verbose: bool, phrasings: Option<usize>, args: &EngineArgs) -> Result<u8> {
+/// `jedi-bot eval`: grades a question set and prints the report and the first `shown`
+/// failures.
+fn eval_set(file: &Path, shown: usize, phrasings: Option<usize>, args: &EngineArgs) -> Result<u8> {
     let engine = build_engine_cut(args, phrasings)?;
     let items = eval::read_items(file)?;
     let report = eval::grade_items(&engine, &items);
     let mut out = io::stdout().lock();
     writeln!(out, "{report}")?;
-    if report.failures.is_empty() {
+    if report.failures.is_empty() || shown == 0 {
         return Ok(SUCCESS);
     }
     writeln!(out, "\nfailures ({}):", report.failures.len())?;
-    let shown = if verbose { usize::MAX } else { FAILURES_SHOWN };
     for failure in report.failures.iter().take(shown) {
         let place = match failure.turn {
             Some((line, turn)) => format!("line {line} turn {turn}: "),

@@ -292,7 +292,7 @@ impl Default for ConversationConfig {
     fn default() -> Self {
         ConversationConfig {
             ttl_seconds: jedi_engine::DEFAULT_TTL.as_secs(),
-            remembered: 10_000,
+            remembered: DEFAULT_REMEMBERED,
         }
     }
 }
@@ -606,6 +606,8 @@ type Invalid<'a> = dyn Fn(&'static str, String) -> ConfigError + 'a;
 const MAX_SEND_RETRIES: u32 = 10;
 /// `cooldown_seconds` may be at most this.
 const MAX_COOLDOWN_SECONDS: u64 = 3600;
+/// `conversation.remembered` when the config leaves it out.
+const DEFAULT_REMEMBERED: usize = 10_000;
 /// `conversation.remembered` may be at most this (a few hundred megabytes at worst).
 const MAX_REMEMBERED: usize = 1_000_000;
 
@@ -733,7 +735,7 @@ mod tests {
     #[test]
     fn remembered_conversations_are_bounded() {
         let config = parse("[discord]\ntoken = \"x\"\n").unwrap();
-        assert_eq!(config.conversation.remembered, 10_000);
+        assert_eq!(config.conversation.remembered, DEFAULT_REMEMBERED);
         let config = parse("[discord]\ntoken = \"x\"\n[conversation]\nremembered = 2000\n");
         assert_eq!(config.unwrap().conversation.remembered, 2000);
         for bad in ["0", "1000001"] {

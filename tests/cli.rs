@@ -445,23 +445,21 @@ fn eval_lists_the_first_failures_and_all_of_them_with_verbose() {
     let set = tempfile::NamedTempFile::new().unwrap();
     let line = "{\"q\": \"who won the jedi contract\", \"must\": [\"zzz\"]}\n";
     std::fs::write(set.path(), line.repeat(45)).unwrap();
-    let short = jedi_bot().arg("eval").arg(set.path()).output().unwrap();
-    let short = String::from_utf8(short.stdout).unwrap();
+    let eval = |options: &[&str]| {
+        let output = jedi_bot()
+            .arg("eval")
+            .args(options)
+            .arg(set.path())
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let short = eval(&[]);
     assert!(short.contains("... and 5 more (use --verbose)"), "{short}");
-    let long = jedi_bot()
-        .args(["eval", "-v"])
-        .arg(set.path())
-        .output()
-        .unwrap();
-    let long = String::from_utf8(long.stdout).unwrap();
+    let long = eval(&["-v"]);
     assert_eq!(long.matches("[Wrong]").count(), 45, "{long}");
     // A held-out set's scores, without its failures.
-    let scores = jedi_bot()
-        .args(["eval", "--scores"])
-        .arg(set.path())
-        .output()
-        .unwrap();
-    let scores = String::from_utf8(scores.stdout).unwrap();
+    let scores = eval(&["--scores"]);
     assert!(scores.contains("wrong 45 (100.0%)"), "{scores}");
     assert!(!scores.contains("failures"), "{scores}");
     assert!(!scores.contains("who won"), "{scores}");

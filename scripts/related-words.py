@@ -13,7 +13,8 @@ The table depends on the data's words: run it again after adding words to the da
 
 Sources: WordNet 3.0 (Princeton University; Debian's wordnet-base package, licence in
 data/CREDITS.md) and the word list of data/word-frequency.txt. Needs the snowballstemmer
-package (the same Snowball English stemmer as the engine's). To regenerate:
+package (the same Snowball English stemmer as the engine's, with the engine's one change:
+see `stem`). To regenerate:
 
     apt-get install wordnet-base
     pip install snowballstemmer
@@ -158,10 +159,23 @@ def nearest(word, synsets, index, known, stop):
     return best
 
 
+def stemmer_of_engine():
+    """The engine's stemmer: Snowball English, except that a noun for the one who does a
+    thing keeps its "-er" ("reporter", "reporters"; not "report")."""
+    snowball = snowballstemmer.stemmer("english")
+
+    def stem(word):
+        stem = snowball.stemWord(word)
+        singular = word[:-1] if word.endswith("s") else word
+        return singular if singular == stem + "er" else stem
+
+    return stem
+
+
 def main(data):
-    stemmer = snowballstemmer.stemmer("english")
+    stem_of = stemmer_of_engine()
     known, stop = data_words(data)
-    known_stems = {stemmer.stemWord(w) for w in known}
+    known_stems = {stem_of(w) for w in known}
     synsets, index = read_wordnet()
     common = {}
     with open(os.path.join(data, "word-frequency.txt")) as f:
@@ -174,7 +188,7 @@ def main(data):
     for word, zipf10 in common.items():
         if zipf10 < MIN_ZIPF10 or word in known or word in stop:
             continue
-        stem = stemmer.stemWord(word)
+        stem = stem_of(word)
         if stem in known_stems or stem in rows:
             continue
         found = nearest(word, synsets, index, known, stop)

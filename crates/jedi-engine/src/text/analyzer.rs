@@ -987,9 +987,17 @@ impl Analyzer {
             .or(Some(first))
     }
 
+    /// The stem of `word`. The English stemmer reads a noun for the one who does a thing
+    /// as the doing ("reporter" as "report"), but a question about a reporter is not
+    /// about what someone reports: such a noun keeps its "-er", singular and plural alike.
     fn stem<'w>(&self, word: &'w str) -> Cow<'w, str> {
         if word.chars().all(|c| c.is_ascii_alphabetic()) {
-            self.stemmer.stem(word)
+            let stem = self.stemmer.stem(word);
+            let singular = word.strip_suffix('s').unwrap_or(word);
+            match singular.strip_prefix(&*stem) {
+                Some("er") => Cow::Owned(singular.to_string()),
+                _ => stem,
+            }
         } else {
             word.into()
         }
@@ -1089,6 +1097,16 @@ mod tests {
         );
         assert_eq!(keys(&a, "the vice president"), ["vp"]);
         assert_eq!(keys(&a, "the president"), ["presid"]);
+    }
+
+    #[test]
+    fn a_noun_for_the_doer_is_not_read_as_the_doing() {
+        let a = Analyzer::new(&lexicon(), &[""], WordList::default());
+        assert_eq!(keys(&a, "reporters"), ["reporter"]);
+        assert_eq!(keys(&a, "reporter"), ["reporter"]);
+        assert_eq!(keys(&a, "reports reported"), ["report"]);
+        // A word whose "-er" the stemmer keeps is left as it was.
+        assert_eq!(keys(&a, "orders"), ["order"]);
     }
 
     #[test]

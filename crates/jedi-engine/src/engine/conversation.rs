@@ -159,6 +159,17 @@ impl Engine {
         let (read, outcome, against) = match completed {
             Some((read, against)) => {
                 let outcome = self.ask_read(&read);
+                // Read with the last question's words, the follow-up finds no clear
+                // answer, yet the last answer says what it asks: it is that answer again.
+                if is_open(&outcome) && self.last_answer_answers(question, &alone, &against) {
+                    if let Some(answer) = self.answer_entry(&against) {
+                        conversation.touch(now);
+                        return Read {
+                            outcome: Outcome::Answer(answer),
+                            context: Some(against),
+                        };
+                    }
+                }
                 // A question that reads as complete on its own and is answered at least
                 // as surely alone is a change of topic, not a follow-up. Only an answer
                 // alone can be that sure (and only with a word of its own: no entry
@@ -189,6 +200,26 @@ impl Engine {
             outcome,
             context: against,
         }
+    }
+
+    /// Whether the last answer, entry `entry`, answers the follow-up `text` read as
+    /// `alone`: it asks something without opening as a continuation (which asks about
+    /// something else: "and amazon?"), and the entry has every word of its own and
+    /// answers the kind of fact it asks ("in which court?" after an answer that names
+    /// the court).
+    fn last_answer_answers(&self, text: &str, alone: &Question, entry: &str) -> bool {
+        let analyzer = self.kb.analyzer();
+        let Some(entry) = self.kb.entry_index(entry) else {
+            return false;
+        };
+        if analyzer.opens_as_follow_up(text) || !analyzer.asks(text) {
+            return false;
+        }
+        let read = self.index.reading_of(&alone.terms, entry);
+        (read.words > 0 || read.asks_kind)
+            && read.explained >= read.weight
+            && read.unknown == 0.0
+            && (!read.asks_kind || read.kind_matched)
     }
 
     /// Whether `text`, read as `alone`, asks for more of the last answer without naming
@@ -308,6 +339,16 @@ impl Engine {
 /// for it to pick one out.
 const IMPERSONAL: &str = "it";
 
+/// Whether an outcome leaves what is asked open: "did you mean", or no answer without a
+/// known gap (a gap is an answer of its own: the article does not say).
+fn is_open(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Answer(_) => false,
+        Outcome::Suggestions(_) => true,
+        Outcome::NoAnswer(no_answer) => no_answer.gap.is_none(),
+    }
+}
+
 /// How sure an outcome is: an answer's confidence, 0 for anything else.
 fn confidence(outcome: &Outcome) -> f32 {
     match outcome {
@@ -377,6 +418,43 @@ mod tests {
         // Nothing to say more of in a new conversation.
         let read = engine.ask_in("and for what?", &mut Conversation::new());
         assert_eq!(read.outcome.answer_id(), None);
+    }
+
+    #[test]
+    fn a_follow_up_the_last_answer_says_gets_that_answer_again() {
+        let engine = crate::fixture::engine();
+        // (first question, follow-up, what the follow-up gets)
+        let cases = [
+            // The lawsuit's answer names the court; no phrasing asks where it was.
+            (
+                "who sued over the bridge contract?",
+                "in which court?",
+                Some("lawsuit"),
+            ),
+            (
+                "who is the judge?",
+                "what did she tell them?",
+                Some("judge"),
+            ),
+            // The answer does not say how many bid: the known gap stands.
+            (
+                "who sued over the bridge contract?",
+                "how many of them bid?",
+                None,
+            ),
+            // The answer has no word for the kind asked.
+            (
+                "who sued over the bridge contract?",
+                "when was that court?",
+                None,
+            ),
+        ];
+        for (first, follow_up, expected) in cases {
+            let mut conversation = Conversation::new();
+            engine.ask_in(first, &mut conversation);
+            let read = engine.ask_in(follow_up, &mut conversation);
+            assert_eq!(read.outcome.answer_id(), expected, "{first} / {follow_up}");
+        }
     }
 
     #[test]

@@ -48,6 +48,22 @@ fn conversation_sets_meet_their_floors() {
 }
 
 #[test]
+fn a_follow_up_the_article_leaves_open_is_declined_not_read_alone() {
+    let engine = Engine::new(jedi_bot::data::embedded().unwrap(), Thresholds::default());
+    let mut conversation = jedi_bot::Conversation::new();
+    let first = engine.ask_in("what did the navy award microsoft?", &mut conversation);
+    assert!(first.outcome.answer_id().is_some(), "{first:?}");
+    // Alone, "how much are they worth?" is about the one contract whose worth the
+    // article gives; "they" are the navy's agreements, whose worth it does not give.
+    let read = engine.ask_in("how much are they worth?", &mut conversation);
+    match &read.outcome {
+        jedi_bot::Outcome::NoAnswer(no_answer) => assert!(no_answer.gap.is_some(), "{read:?}"),
+        other => panic!("answered a question the article leaves open: {other:?}"),
+    }
+    assert_eq!(read.context.as_deref(), first.outcome.answer_id());
+}
+
+#[test]
 fn chat_json_reads_follow_ups_and_an_empty_line_starts_again() {
     let output = jedi_bot()
         .args(["chat", "--json"])

@@ -180,7 +180,11 @@ impl Engine {
                     .then(|| self.answer_first(&alone))
                     .flatten()
                     .filter(|a| confidence(a) >= confidence(&outcome).max(f32::MIN_POSITIVE));
-                match sure_alone {
+                // "What's their name?" refers back to what the conversation is on, and
+                // the article does not say: the word alone ("name") would answer
+                // something else.
+                let refers_back = !self.kb.analyzer().pronoun_classes(question).is_empty();
+                match sure_alone.filter(|_| !(refers_back && is_known_gap(&outcome))) {
                     Some(alone_outcome) => {
                         let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
                         (alone, outcome, None)
@@ -345,8 +349,13 @@ fn is_open(outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Answer(_) => false,
         Outcome::Suggestions(_) => true,
-        Outcome::NoAnswer(no_answer) => no_answer.gap.is_none(),
+        Outcome::NoAnswer(_) => !is_known_gap(outcome),
     }
+}
+
+/// Whether an outcome is a decline with a known gap: the article does not say.
+fn is_known_gap(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::NoAnswer(no_answer) if no_answer.gap.is_some())
 }
 
 /// How sure an outcome is: an answer's confidence, 0 for anything else.

@@ -183,8 +183,9 @@ impl Engine {
                 // "What's their name?" refers back to what the conversation is on, and
                 // the article does not say: the word alone ("name") would answer
                 // something else.
-                let refers_back = !self.kb.analyzer().pronoun_classes(question).is_empty();
-                match sure_alone.filter(|_| !(refers_back && is_known_gap(&outcome))) {
+                // (The pronouns are read again only in that case: most follow-ups are not.)
+                let refers_back = || !self.kb.analyzer().pronoun_classes(question).is_empty();
+                match sure_alone.filter(|_| !(is_known_gap(&outcome) && refers_back())) {
                     Some(alone_outcome) => {
                         let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
                         (alone, outcome, None)
@@ -216,14 +217,14 @@ impl Engine {
         let Some(entry) = self.kb.entry_index(entry) else {
             return false;
         };
-        if analyzer.opens_as_follow_up(text) || !analyzer.asks(text) {
-            return false;
-        }
         let read = self.index.reading_of(&alone.terms, entry);
+        // The reading first: it is cheaper than reading the text again.
         (read.words > 0 || read.asks_kind)
             && read.explained >= read.weight
             && read.unknown == 0.0
             && (!read.asks_kind || read.kind_matched)
+            && !analyzer.opens_as_follow_up(text)
+            && analyzer.asks(text)
     }
 
     /// Whether `text`, read as `alone`, asks for more of the last answer without naming

@@ -9,7 +9,8 @@
 //! question's words with the new ones in place of those they contrast with. A complete
 //! question is read alone (a change of topic answers the new topic), unless its reading
 //! against the context points elsewhere (then both are offered); chit-chat is read alone
-//! and leaves the context as it was.
+//! and leaves the context as it was. A follow-up the completed reading leaves open, but
+//! which the last answer itself answers ("who said that?"), gets that answer again.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -180,10 +181,9 @@ impl Engine {
                     .then(|| self.answer_first(&alone))
                     .flatten()
                     .filter(|a| confidence(a) >= confidence(&outcome).max(f32::MIN_POSITIVE));
-                // "What's their name?" refers back to what the conversation is on, and
-                // the article does not say: the word alone ("name") would answer
-                // something else.
-                // (The pronouns are read again only in that case: most follow-ups are not.)
+                // "How much are they worth?" refers back to what the conversation is on,
+                // and the article does not say: its words alone would answer about
+                // something else. (The pronouns are read again only for a known gap.)
                 let refers_back = || !self.kb.analyzer().pronoun_classes(question).is_empty();
                 match sure_alone.filter(|_| !(is_known_gap(&outcome) && refers_back())) {
                     Some(alone_outcome) => {

@@ -826,7 +826,7 @@ pub(crate) fn credit_of(reading: Reading) -> f32 {
         Reading::Typed => 1.0,
         Reading::Corrected => CORRECTED_CREDIT,
         Reading::Related(distance10) => RELATED_CREDIT * 10.0 / f32::from(distance10.max(10)),
-        Reading::Context => 1.0,
+        Reading::Context | Reading::Negated => 1.0,
     }
 }
 

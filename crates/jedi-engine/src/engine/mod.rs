@@ -72,7 +72,7 @@ impl std::fmt::Display for Explanation {
                     format!(" related({:.1})", f32::from(d) / 10.0)
                 }
                 (true, crate::Reading::Context) => " context".to_string(),
-                (true, crate::Reading::Typed) => String::new(),
+                (true, crate::Reading::Typed | crate::Reading::Negated) => String::new(),
             };
             write!(f, " {kind}{}={:.2}{flags}", t.term.key, t.weight)?;
         }
@@ -208,7 +208,8 @@ impl Engine {
     fn read(&self, question: &str) -> Question {
         let question = capped(question);
         let analyzer = self.kb.analyzer();
-        let terms = analyzer.analyze(question);
+        let mut terms = analyzer.analyze(question);
+        self.set_aside_negated(&mut terms);
         let words = terms
             .iter()
             .filter(|t| t.kind == crate::TermKind::Word)
@@ -222,6 +223,19 @@ impl Engine {
             },
             terms,
         }
+    }
+
+    /// Drops the negated terms the data does not know ("what does jedi stand for, not the
+    /// star wars thing": the question says what it is not about) and reads the rest as
+    /// typed ("not jedi" names JEDI all the same).
+    fn set_aside_negated(&self, terms: &mut Vec<Term>) {
+        terms.retain_mut(|term| {
+            if term.reading != crate::Reading::Negated {
+                return true;
+            }
+            term.reading = crate::Reading::Typed;
+            self.index.knows(term)
+        });
     }
 
     /// [`ask`](Self::ask) for a question already read.
@@ -494,7 +508,7 @@ impl Engine {
     /// How the engine read `question` and scored the best entries: for curators asking
     /// "why did it answer that?" (`jedi-bot ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Explanation {
-        let terms = self.kb.analyzer().analyze(capped(question));
+        let terms = self.read(question).terms;
         let needed = Needed {
             top: limit,
             covered: 0,
@@ -798,6 +812,25 @@ mod reading_tests {
         ] {
             assert!(!analyzer.asks(aside), "{aside}");
         }
+    }
+
+    #[test]
+    fn a_word_set_aside_by_a_negation_is_not_read_unless_the_data_knows_it() {
+        let engine = crate::fixture::engine();
+        let asked = "who won the bridge contract, not the skywalker?";
+        let unread = engine.explain("who won the bridge contract, the skywalker?", 1);
+        assert!(unread.terms.iter().any(|t| &*t.term.key == "skywalker"));
+        assert_eq!(engine.ask(asked).answer_id(), Some("winner"));
+        let keys = |text: &str| -> Vec<String> {
+            engine
+                .explain(text, 1)
+                .terms
+                .iter()
+                .map(|t| t.term.key.to_string())
+                .collect()
+        };
+        assert!(!keys(asked).contains(&"skywalker".to_string()));
+        assert!(keys("who won, not harbor works?").contains(&"harbor".to_string()));
     }
 
     #[test]

@@ -64,6 +64,8 @@ struct RawVocabulary {
     yes_no_starts: Vec<Text>,
     #[serde(default)]
     follow_up_openers: Vec<Text>,
+    #[serde(default)]
+    negations: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +339,7 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
         pronouns,
         yes_no_starts,
         follow_up_openers,
+        negations,
     } = raw;
     let mut lexicon = Lexicon::default();
     phrase_groups(file, question_words, synonyms, &mut lexicon, problems);
@@ -380,6 +383,7 @@ fn vocabulary(file: SourceFile<'_>, raw: RawVocabulary, problems: &mut Vec<Probl
     lexicon.focus_markers = texts(focus_markers);
     lexicon.yes_no_starts = texts(yes_no_starts);
     lexicon.follow_up_openers = texts(follow_up_openers);
+    lexicon.negations = texts(negations);
     for (class, words) in pronouns {
         lexicon.pronouns.insert(class, texts(words));
     }

@@ -22,6 +22,10 @@ pub const COMMON_ZIPF10: u8 = 45;
 /// ("what *day*", "what exact *day*").
 const FOCUS_WINDOW: usize = 2;
 
+/// How many tokens after a negation ("not the star wars thing") may come before the word
+/// it sets aside.
+const NEGATION_WINDOW: usize = 2;
+
 /// What the analyser knows of English beyond the data: each read on first need.
 #[derive(Debug, Clone, Default)]
 pub struct English {
@@ -67,6 +71,9 @@ pub struct Lexicon {
     /// Openings that continue a conversation ("and", "what about"): the rest is read in
     /// place of part of the last question.
     pub follow_up_openers: Vec<String>,
+    /// Words after which the next word is what the question is not about ("not the
+    /// star wars thing").
+    pub negations: Vec<String>,
 }
 
 /// What a term of an analysed question is.
@@ -91,6 +98,9 @@ pub enum Reading {
     /// Not typed: supplied by the conversation (the last question's words, the entity a
     /// pronoun refers to). It weighs less than what was typed.
     Context,
+    /// Typed after a negation ("not the star wars thing"): what the question sets aside,
+    /// unless the data knows it ("not jedi" still names JEDI).
+    Negated,
 }
 
 /// One term of an analysed question or phrasing.
@@ -291,6 +301,7 @@ pub struct Analyzer {
     contrasts: Vec<Vec<Arc<str>>>,
     relative_pronouns: HashSet<String>,
     focus_markers: HashSet<String>,
+    negations: HashSet<String>,
     /// (term key, pronoun class) of each entity.
     entities: Vec<(Arc<str>, Arc<str>)>,
     /// Pronoun -> its class.
@@ -403,6 +414,7 @@ impl Analyzer {
             contrasts: Vec::new(),
             relative_pronouns: HashSet::default(),
             focus_markers: HashSet::default(),
+            negations: HashSet::default(),
             entities: Vec::new(),
             pronouns: HashMap::default(),
             yes_no_starts: Vec::new(),
@@ -433,6 +445,8 @@ impl Analyzer {
         self.relative_pronouns.extend(relative);
         let focus = words_of(self, &lexicon.focus_markers);
         self.focus_markers.extend(focus);
+        let negations = words_of(self, &lexicon.negations);
+        self.negations.extend(negations);
         let phrases_of = |analyzer: &Analyzer, list: &[String]| -> Vec<Vec<String>> {
             list.iter()
                 .map(|phrase| analyzer.words(phrase))
@@ -737,6 +751,8 @@ impl Analyzer {
         // Tokens left until a focus marker or question phrase stops looking for the word
         // it asks about.
         let mut focus_window = 0usize;
+        // Tokens left until a negation stops looking for the word it sets aside.
+        let mut negation_window = 0usize;
         let mut i = 0;
         while i < tokens.len() {
             // A quiz form opening a clause ("true or false: ...") is the question's shape,
@@ -752,14 +768,17 @@ impl Analyzer {
                     continue;
                 }
                 let focus = phrase.kind == TermKind::Word && focus_window > 0;
+                let reading = span
+                    .iter()
+                    .map(|t| t.reading)
+                    .max()
+                    .unwrap_or(Reading::Typed);
+                let negated = phrase.kind == TermKind::Word && negation_window > 0;
+                negation_window = 0;
                 push(Term {
                     key: phrase.key.clone(),
                     kind: phrase.kind,
-                    reading: span
-                        .iter()
-                        .map(|t| t.reading)
-                        .max()
-                        .unwrap_or(Reading::Typed),
+                    reading: if negated { Reading::Negated } else { reading },
                     zipf10: phrase.zipf10,
                     focus,
                 });
@@ -771,19 +790,28 @@ impl Analyzer {
                 continue;
             }
             let token = &tokens[i];
-            if self.focus_markers.contains(token.surface) {
+            if self.negations.contains(token.surface) {
+                negation_window = NEGATION_WINDOW;
+            } else if self.focus_markers.contains(token.surface) {
                 focus_window = FOCUS_WINDOW;
             } else if !token.stop {
+                let negated = negation_window > 0;
+                negation_window = 0;
                 push(Term {
                     key: token.stem.clone(),
                     kind: TermKind::Word,
-                    reading: token.reading,
+                    reading: if negated {
+                        Reading::Negated
+                    } else {
+                        token.reading
+                    },
                     zipf10: token.zipf10,
                     focus: focus_window > 0,
                 });
                 focus_window = 0;
             } else {
                 focus_window = focus_window.saturating_sub(1);
+                negation_window = negation_window.saturating_sub(1);
             }
             i += 1;
         }

@@ -9,7 +9,9 @@
 //! question's words with the new ones in place of those they contrast with. A complete
 //! question is read alone (a change of topic answers the new topic), unless its reading
 //! against the context points elsewhere (then both are offered); chit-chat is read alone
-//! and leaves the context as it was. A follow-up the completed reading leaves open, but
+//! and leaves the context as it was, and a question whose pronoun refers to a person of
+//! the last answer is read as about them even when its words alone answer something
+//! else ("his title?"). A follow-up the completed reading leaves open, but
 //! which the last answer itself answers ("who said that?"), gets that answer again.
 
 use std::sync::Arc;
@@ -154,11 +156,11 @@ impl Engine {
         // The completed question and the entry it is read against, owned: the
         // conversation is free to change once they are made.
         let completed = context.and_then(|(entry, context)| {
-            let read = self.complete(question, &alone, entry, context)?;
-            Some((read, context.entry.to_string()))
+            let (read, referents) = self.complete(question, &alone, entry, context)?;
+            Some((read, referents, context.entry.to_string()))
         });
         let (read, outcome, against) = match completed {
-            Some((read, against)) => {
+            Some((read, referents, against)) => {
                 let outcome = self.ask_read(&read);
                 // Read with the last question's words, the follow-up finds no clear
                 // answer, yet the last answer says what it asks: it is that answer again.
@@ -181,11 +183,7 @@ impl Engine {
                     .then(|| self.answer_first(&alone))
                     .flatten()
                     .filter(|a| confidence(a) >= confidence(&outcome).max(f32::MIN_POSITIVE));
-                // "How much are they worth?" refers back to what the conversation is on,
-                // and the article does not say: its words alone would answer about
-                // something else. (The pronouns are read again only for a known gap.)
-                let refers_back = || !self.kb.analyzer().pronoun_classes(question).is_empty();
-                match sure_alone.filter(|_| !(is_known_gap(&outcome) && refers_back())) {
+                match sure_alone.filter(|a| !self.refers_back(question, &outcome, &referents, a)) {
                     Some(alone_outcome) => {
                         let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
                         (alone, outcome, None)
@@ -238,6 +236,40 @@ impl Engine {
             && analyzer.asks(text)
     }
 
+    /// Whether the follow-up `text`, read against the context to `outcome` (its personal
+    /// pronouns referring to `referents`), refers back to what the conversation is on
+    /// although its words alone would answer `alone`, about something else.
+    fn refers_back(
+        &self,
+        text: &str,
+        outcome: &Outcome,
+        referents: &[Arc<str>],
+        alone: &Outcome,
+    ) -> bool {
+        if is_known_gap(outcome) {
+            // "How much are they worth?" of what the article gives no worth for. (The
+            // pronouns are read again only for a known gap.)
+            return !self.kb.analyzer().pronoun_classes(text).is_empty();
+        }
+        // "His title?" after an answer about a person is that person's.
+        matches!(outcome, Outcome::Answer(_))
+            && !referents.is_empty()
+            && !self.answer_names_any(alone, referents)
+    }
+
+    /// Whether `outcome` is an answer whose entry names one of `entities`.
+    fn answer_names_any(&self, outcome: &Outcome, entities: &[Arc<str>]) -> bool {
+        let Outcome::Answer(answer) = outcome else {
+            return false;
+        };
+        self.kb.entry_index(&answer.entry.id).is_some_and(|entry| {
+            self.index
+                .entities_of(entry)
+                .iter()
+                .any(|(key, _)| entities.contains(key))
+        })
+    }
+
     /// `alone`, the answer of a question that may be a follow-up read on its own, unless
     /// the question read against the conversation points at another entry (its answer
     /// or first "did you mean"), not close kin of the first: then what is asked is
@@ -270,15 +302,16 @@ impl Engine {
         Some(answer)
     }
 
-    /// `question` completed from `context`, when it may be a follow-up; `None` when it is
-    /// to be read alone (chit-chat, or a word the data does not know: a new subject).
+    /// `question` completed from `context`, when it may be a follow-up, with the entities
+    /// its personal pronouns refer to; `None` when it is to be read alone (chit-chat, or
+    /// a word the data does not know: a new subject).
     fn complete(
         &self,
         text: &str,
         alone: &Question,
         entry: usize,
         context: &Context,
-    ) -> Option<Question> {
+    ) -> Option<(Question, Vec<Arc<str>>)> {
         let analyzer = self.kb.analyzer();
         let words: Vec<&Term> = alone
             .terms
@@ -324,19 +357,21 @@ impl Engine {
         );
         // A pronoun for a person ("who is she?") names the last answer's entity of its
         // class.
+        let mut referents = Vec::new();
         for (key, class) in self.index.entities_of(entry) {
-            if pronouns.contains(&class)
-                && &*class != IMPERSONAL
-                && !terms.iter().any(|t| t.key == key)
-            {
-                terms.push(context_term(key));
+            if pronouns.contains(&class) && &*class != IMPERSONAL {
+                if !terms.iter().any(|t| t.key == key) {
+                    terms.push(context_term(key.clone()));
+                }
+                referents.push(key);
             }
         }
-        Some(Question {
+        let question = Question {
             terms,
             yes_no: alone.yes_no,
             text: String::new(),
-        })
+        };
+        Some((question, referents))
     }
 }
 

@@ -831,6 +831,10 @@ mod reading_tests {
         };
         assert!(!keys(asked).contains(&"skywalker".to_string()));
         assert!(keys("who won, not harbor works?").contains(&"harbor".to_string()));
+        // Inside a clause, a negation negates what the clause says: it sets nothing aside.
+        assert!(
+            keys("who did not skywalker the bridge contract").contains(&"skywalker".to_string())
+        );
     }
 
     #[test]

@@ -791,7 +791,12 @@ impl Analyzer {
             }
             let token = &tokens[i];
             if self.negations.contains(token.surface) {
-                negation_window = NEGATION_WINDOW;
+                // A negation that sets something aside opens a clause ("..., not star
+                // wars") or comes before a stop word ("not the star wars thing"); one
+                // inside a clause negates what it says ("did amazon not appeal?").
+                let sets_aside =
+                    token.starts_clause || tokens.get(i + 1).is_some_and(|next| next.stop);
+                negation_window = if sets_aside { NEGATION_WINDOW } else { 0 };
             } else if self.focus_markers.contains(token.surface) {
                 focus_window = FOCUS_WINDOW;
             } else if !token.stop {

@@ -123,7 +123,8 @@ pub fn tokenize(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Like [`tokenize`], and says of each word whether it starts a clause: it is the first
-/// word, or punctuation that ends a clause (`. ? ! ; : ,` or a line break) comes before it.
+/// word, or punctuation that ends a clause (`. ? ! ; : ,`, a parenthesis, an em dash or a
+/// line break) comes before it.
 pub fn tokenize_marked(text: &str) -> Vec<(&str, bool)> {
     // Room for every word without growing: a word and what separates it take at least
     // two bytes, and most words are longer.
@@ -199,7 +200,11 @@ fn split_ascii<'t>(text: &'t str, each: impl FnMut(&'t str, bool)) {
         let inside = c.is_ascii_alphanumeric()
             || (in_word && c == b'\'' && joins(u8::is_ascii_alphanumeric))
             || (in_word && c == b'.' && joins(u8::is_ascii_digit));
-        let ends_clause = !inside && matches!(c, b'.' | b'?' | b'!' | b';' | b':' | b',' | b'\n');
+        let ends_clause = !inside
+            && matches!(
+                c,
+                b'.' | b'?' | b'!' | b';' | b':' | b',' | b'(' | b')' | b'\n'
+            );
         splitter.step(i, inside, ends_clause);
     }
     splitter.finish();
@@ -221,7 +226,11 @@ fn split_marked<'t>(
         let inside = c.is_alphanumeric()
             || (in_word && c == '\'' && joins(char::is_alphanumeric))
             || (in_word && c == '.' && joins(|c| c.is_ascii_digit()));
-        let ends_clause = !inside && matches!(c, '.' | '?' | '!' | ';' | ':' | ',' | '\n');
+        let ends_clause = !inside
+            && matches!(
+                c,
+                '.' | '?' | '!' | ';' | ':' | ',' | '(' | ')' | '\u{2014}' | '\n'
+            );
         splitter.step(offset, inside, ends_clause);
         previous = Some(c);
     }
@@ -303,6 +312,17 @@ mod tests {
                 ("won", false),
                 ("the", true),
                 ("firm", false)
+            ]
+        );
+        let aside = tokenize_marked("it (not that one) \u{2014} no");
+        assert_eq!(
+            aside,
+            [
+                ("it", true),
+                ("not", true),
+                ("that", false),
+                ("one", false),
+                ("no", true)
             ]
         );
     }

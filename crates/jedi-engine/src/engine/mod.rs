@@ -112,6 +112,11 @@ fn capped(text: &str) -> &str {
     }
 }
 
+/// A run of clauses answered on its own disagrees with the whole question's answer only
+/// when it is at least about as sure: one much less sure than the whole is a part read
+/// out of what the rest of the question says.
+const CLAUSE_RIVAL_SLACK: f32 = 0.05;
+
 /// A question of at least this many words that gets no answer whole is also read clause
 /// by clause (see [`clauses`]): shorter ones rarely carry a preamble or an aside.
 pub const CLAUSE_READING_WORDS: usize = 10;
@@ -290,7 +295,8 @@ impl Engine {
     }
 
     /// For a long question answered whole: another entry that one of its runs of clauses
-    /// (leaving out only clauses that ask nothing) is answered with on its own. The whole
+    /// (leaving out only clauses that ask nothing) is answered with on its own, at least
+    /// about as surely ([`CLAUSE_RIVAL_SLACK`]). The whole
     /// and a part of it then disagree about what is asked, and the engine offers both
     /// rather than risk the wrong one.
     fn clause_rival(
@@ -302,6 +308,7 @@ impl Engine {
         let mut rival: Option<Answer> = None;
         self.each_clause_answer(question, needed, |clause| {
             if clause.entry.id != answer.entry.id
+                && clause.confidence + CLAUSE_RIVAL_SLACK >= answer.confidence
                 && !self.kin_entries(&clause.entry, &answer.entry)
                 && rival
                     .as_ref()

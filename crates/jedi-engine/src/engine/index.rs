@@ -58,6 +58,9 @@ pub const FOCUS_FLOOR: f32 = 0.8;
 /// A word the conversation supplies (see [`Reading::Context`]) weighs this much of what
 /// it would weigh typed: the follow-up's own words say what it asks.
 pub const CONTEXT_WEIGHT: f32 = 0.5;
+/// An everyday word describing one of the story's entities (see [`Reading::Describing`])
+/// weighs this much of what it would unknown.
+pub const DESCRIBING_WEIGHT: f32 = 0.3;
 /// A question word weighing less than this ("exactly", "someone") may be missing from a
 /// yes/no phrasing that the question still reads as.
 pub const YES_NO_STRAY_WEIGHT: f32 = 0.5;
@@ -457,6 +460,7 @@ impl Index {
         let (weight, known) = self.typed_weight(term);
         match term.reading {
             Reading::Context => (weight * CONTEXT_WEIGHT, known),
+            Reading::Describing => (weight * DESCRIBING_WEIGHT, known),
             _ => (weight, known),
         }
     }
@@ -826,7 +830,7 @@ pub(crate) fn credit_of(reading: Reading) -> f32 {
         Reading::Typed => 1.0,
         Reading::Corrected => CORRECTED_CREDIT,
         Reading::Related(distance10) => RELATED_CREDIT * 10.0 / f32::from(distance10.max(10)),
-        Reading::Context | Reading::Negated => 1.0,
+        Reading::Context | Reading::Negated | Reading::Describing => 1.0,
     }
 }
 

@@ -66,6 +66,7 @@ impl std::fmt::Display for Explanation {
                 crate::TermKind::Question => "?",
             };
             let flags = match (t.known, t.term.reading) {
+                (_, crate::Reading::Describing) => " unknown describing".to_string(),
                 (false, _) => " unknown".to_string(),
                 (true, crate::Reading::Corrected) => " corrected".to_string(),
                 (true, crate::Reading::Related(d)) => {
@@ -841,6 +842,28 @@ mod reading_tests {
         // Inside a clause, a negation negates what the clause says: it sets nothing aside.
         assert!(
             keys("who did not skywalker the bridge contract").contains(&"skywalker".to_string())
+        );
+    }
+
+    #[test]
+    fn an_everyday_word_before_an_entity_describes_it_and_weighs_less() {
+        let engine = crate::fixture::engine();
+        let term = |text: &str, key: &str| {
+            engine
+                .explain(text, 1)
+                .terms
+                .into_iter()
+                .find(|t| &*t.term.key == key)
+                .unwrap_or_else(|| panic!("{key} in {text:?}"))
+        };
+        let describing = term("who is the lady judge?", "ladi");
+        assert_eq!(describing.term.reading, Reading::Describing);
+        let unread = term("who is the judge, lady?", "ladi");
+        assert_eq!(unread.term.reading, Reading::Typed);
+        assert!(describing.weight < unread.weight);
+        assert_eq!(
+            engine.ask("who is the lady judge?").answer_id(),
+            Some("judge")
         );
     }
 

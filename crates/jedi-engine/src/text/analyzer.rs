@@ -101,6 +101,10 @@ pub enum Reading {
     /// Typed after a negation ("not the star wars thing"): what the question sets aside,
     /// unless the data knows it ("not jedi" still names JEDI).
     Negated,
+    /// An everyday word the data does not use, right before a word naming one of the
+    /// story's entities: it describes that entity ("the *lady* judge") more than it asks
+    /// about something else, and weighs less.
+    Describing,
 }
 
 /// One term of an analysed question or phrasing.
@@ -802,11 +806,14 @@ impl Analyzer {
             } else if !token.stop {
                 let negated = negation_window > 0;
                 negation_window = 0;
+                let describing = focus_window == 0 && self.describes_entity(&tokens, i);
                 push(Term {
                     key: token.stem.clone(),
                     kind: TermKind::Word,
                     reading: if negated {
                         Reading::Negated
+                    } else if describing {
+                        Reading::Describing
                     } else {
                         token.reading
                     },
@@ -844,6 +851,27 @@ impl Analyzer {
             && !token.starts_clause
             && self.relative_pronouns.contains(token.surface)
             && !tokens[i - 1].stop
+    }
+
+    /// Whether `tokens[i]` is an everyday word the data does not use, typed right before
+    /// a word naming one of the story's entities ("the *lady* judge"): it describes the
+    /// entity rather than asks about something else.
+    fn describes_entity(&self, tokens: &[Token], i: usize) -> bool {
+        let token = &tokens[i];
+        let everyday = token.reading == Reading::Typed
+            && token.zipf10.is_some_and(|z| z >= COMMON_ZIPF10)
+            && !self.known_stems.contains(&token.stem);
+        if !everyday {
+            return false;
+        }
+        let next = &tokens[i + 1..];
+        let Some(first) = next.first().filter(|t| !t.stop) else {
+            return false;
+        };
+        let key = self
+            .phrase_at(next)
+            .map_or(&first.stem, |phrase| &phrase.key);
+        self.entities.iter().any(|(entity, _)| entity == key)
     }
 
     /// Whether `word`, whose stem is `stem`, is a stop word: "wants" is when "want" is.

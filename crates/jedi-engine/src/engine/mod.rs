@@ -843,6 +843,10 @@ mod reading_tests {
         assert!(
             keys("who did not skywalker the bridge contract").contains(&"skywalker".to_string())
         );
+        // And what it sets aside is in its own clause.
+        assert!(
+            keys("who won the bridge contract? not, skywalker").contains(&"skywalker".to_string())
+        );
     }
 
     #[test]

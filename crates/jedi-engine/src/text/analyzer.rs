@@ -759,6 +759,10 @@ impl Analyzer {
         let mut negation_window = 0usize;
         let mut i = 0;
         while i < tokens.len() {
+            // What a negation sets aside is in its own clause.
+            if tokens[i].starts_clause {
+                negation_window = 0;
+            }
             // A quiz form opening a clause ("true or false: ...") is the question's shape,
             // not what it asks about.
             if let Some(len) = self.quiz_opening_at(&tokens[i..]) {

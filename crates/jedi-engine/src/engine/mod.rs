@@ -231,9 +231,9 @@ impl Engine {
         }
     }
 
-    /// Drops the negated terms the data does not know ("what does jedi stand for, not the
-    /// star wars thing": the question says what it is not about) and reads the rest as
-    /// typed ("not jedi" names JEDI all the same).
+    /// Drops the negated terms the data does not know ("what does it stand for, not the
+    /// movie one": the question says what it is not about) and reads the rest as typed
+    /// ("not the contract" names the contract all the same).
     fn set_aside_negated(&self, terms: &mut Vec<Term>) {
         terms.retain_mut(|term| {
             if term.reading != crate::Reading::Negated {
@@ -849,17 +849,20 @@ mod reading_tests {
         );
     }
 
+    /// How the fixture engine read the term `key` of `text`.
+    fn explained(engine: &super::Engine, text: &str, key: &str) -> super::ExplainedTerm {
+        engine
+            .explain(text, 1)
+            .terms
+            .into_iter()
+            .find(|t| &*t.term.key == key)
+            .unwrap_or_else(|| panic!("{key} in {text:?}"))
+    }
+
     #[test]
     fn an_everyday_word_before_an_entity_describes_it_and_weighs_less() {
         let engine = crate::fixture::engine();
-        let term = |text: &str, key: &str| {
-            engine
-                .explain(text, 1)
-                .terms
-                .into_iter()
-                .find(|t| &*t.term.key == key)
-                .unwrap_or_else(|| panic!("{key} in {text:?}"))
-        };
+        let term = |text: &str, key: &str| explained(&engine, text, key);
         let describing = term("who is the lady judge?", "ladi");
         assert_eq!(describing.term.reading, Reading::Describing);
         let unread = term("who is the judge, lady?", "ladi");
@@ -885,15 +888,7 @@ mod reading_tests {
     #[test]
     fn an_unknown_word_weighs_by_how_rare_it_is_in_english() {
         let engine = crate::fixture::engine();
-        let weight = |question: &str, word: &str| {
-            engine
-                .explain(question, 1)
-                .terms
-                .into_iter()
-                .find(|t| &*t.term.key == word)
-                .map(|t| t.weight)
-                .unwrap()
-        };
+        let weight = |question: &str, word: &str| explained(&engine, question, word).weight;
         let common = weight("someone asked about the bridge", "someon");
         let everyday = weight("the lady asked about the bridge", "ladi");
         let rare = weight("photosynthesis of the bridge", "photosynthesi");

@@ -22,7 +22,7 @@ pub const COMMON_ZIPF10: u8 = 45;
 /// ("what *day*", "what exact *day*").
 const FOCUS_WINDOW: usize = 2;
 
-/// How many tokens after a negation ("not the star wars thing") may come before the word
+/// How many tokens after a negation ("not the movie one") may come before the word
 /// it sets aside.
 const NEGATION_WINDOW: usize = 2;
 
@@ -72,7 +72,7 @@ pub struct Lexicon {
     /// place of part of the last question.
     pub follow_up_openers: Vec<String>,
     /// Words after which the next word is what the question is not about ("not the
-    /// star wars thing").
+    /// movie one").
     pub negations: Vec<String>,
 }
 
@@ -98,8 +98,8 @@ pub enum Reading {
     /// Not typed: supplied by the conversation (the last question's words, the entity a
     /// pronoun refers to). It weighs less than what was typed.
     Context,
-    /// Typed after a negation ("not the star wars thing"): what the question sets aside,
-    /// unless the data knows it ("not jedi" still names JEDI).
+    /// Typed after a negation ("not the movie one"): what the question sets aside, unless
+    /// the data knows it ("not the contract" still names the contract).
     Negated,
     /// An everyday word the data does not use, right before a word naming one of the
     /// story's entities: it describes that entity ("the *lady* judge") more than it asks
@@ -799,9 +799,9 @@ impl Analyzer {
             }
             let token = &tokens[i];
             if self.negations.contains(token.surface) {
-                // A negation that sets something aside opens a clause ("..., not star
-                // wars") or comes before a stop word ("not the star wars thing"); one
-                // inside a clause negates what it says ("did amazon not appeal?").
+                // A negation that sets something aside opens a clause ("..., not
+                // movies") or comes before a stop word ("not the movie one"); one inside
+                // a clause negates what it says ("did the company not appeal?").
                 let sets_aside =
                     token.starts_clause || tokens.get(i + 1).is_some_and(|next| next.stop);
                 negation_window = if sets_aside { NEGATION_WINDOW } else { 0 };

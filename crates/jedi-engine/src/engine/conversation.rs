@@ -141,7 +141,7 @@ impl Engine {
         let context = conversation
             .live(now)
             .and_then(|c| Some((self.kb.entry_index(&c.entry)?, c)));
-        if let Some((_, context)) = context.filter(|_| self.asks_for_more(question, &alone)) {
+        if let Some((_, context)) = context.filter(|_| asks_for_more(&alone)) {
             // The last answer says more than its question asked ("for what?" after "to
             // how many companies?"): it is the answer again.
             if let Some(answer) = self.answer_entry(&context.entry) {
@@ -156,7 +156,7 @@ impl Engine {
         // The completed question and the entry it is read against, owned: the
         // conversation is free to change once they are made.
         let completed = context.and_then(|(entry, context)| {
-            let (read, referents) = self.complete(question, &alone, entry, context)?;
+            let (read, referents) = self.complete(&alone, entry, context)?;
             Some((read, referents, context.entry.to_string()))
         });
         let (read, outcome, against) = match completed {
@@ -164,7 +164,7 @@ impl Engine {
                 let outcome = self.ask_read(&read);
                 // Read with the last question's words, the follow-up finds no clear
                 // answer, yet the last answer says what it asks: it is that answer again.
-                if is_open(&outcome) && self.last_answer_answers(question, &alone, &against) {
+                if is_open(&outcome) && self.last_answer_answers(&alone, &against) {
                     if let Some(answer) = self.answer_entry(&against) {
                         conversation.touch(now);
                         return Read {
@@ -183,7 +183,7 @@ impl Engine {
                     .then(|| self.answer_first(&alone))
                     .flatten()
                     .filter(|a| confidence(a) >= confidence(&outcome).max(f32::MIN_POSITIVE));
-                match sure_alone.filter(|a| !self.refers_back(question, &outcome, &referents, a)) {
+                match sure_alone.filter(|a| !self.refers_back(&alone, &outcome, &referents, a)) {
                     Some(alone_outcome) => {
                         let outcome = self.unless_context_disagrees(alone_outcome, &outcome);
                         (alone, outcome, None)
@@ -205,51 +205,37 @@ impl Engine {
         }
     }
 
-    /// Whether the last answer, entry `entry`, answers the follow-up `text` read as
+    /// Whether the last answer, entry `entry`, answers the follow-up read alone as
     /// `alone`: it asks something without opening as a continuation (which asks about
     /// something else: "and amazon?"), and the entry has every word of its own and
     /// answers the kind of fact it asks ("in which court?" after an answer that names
     /// the court).
-    fn last_answer_answers(&self, text: &str, alone: &Question, entry: &str) -> bool {
-        let analyzer = self.kb.analyzer();
+    fn last_answer_answers(&self, alone: &Question, entry: &str) -> bool {
         let Some(entry) = self.kb.entry_index(entry) else {
             return false;
         };
         let read = self.index.reading_of(&alone.terms, entry);
-        // The reading first: it is cheaper than reading the text again.
         (read.words > 0 || read.asks_kind)
             && read.explained >= read.weight
             && read.unknown == 0.0
             && (!read.asks_kind || read.kind_matched)
-            && !analyzer.opens_as_follow_up(text)
-            && analyzer.asks(text)
+            && !alone.shape.continues
+            && alone.shape.asks(&alone.terms)
     }
 
-    /// Whether `text`, read as `alone`, asks for more of the last answer without naming
-    /// anything ("for what?", "and then what?"): it has no word of its own and no kind
-    /// of fact, only a word after which comes what is asked.
-    fn asks_for_more(&self, text: &str, alone: &Question) -> bool {
-        let analyzer = self.kb.analyzer();
-        alone.terms.is_empty()
-            && analyzer.word_count(text) >= 2
-            && analyzer.pronoun_classes(text).is_empty()
-            && analyzer.asks(text)
-    }
-
-    /// Whether the follow-up `text`, read against the context to `outcome` (its personal
-    /// pronouns referring to `referents`), refers back to what the conversation is on
-    /// although its words alone would answer `alone`, about something else.
+    /// Whether the follow-up `question`, read against the context to `outcome` (its
+    /// personal pronouns referring to `referents`), refers back to what the conversation
+    /// is on although its words alone would answer `alone`, about something else.
     fn refers_back(
         &self,
-        text: &str,
+        question: &Question,
         outcome: &Outcome,
         referents: &[Arc<str>],
         alone: &Outcome,
     ) -> bool {
         if is_known_gap(outcome) {
-            // "How much are they worth?" of what the article gives no worth for. (The
-            // pronouns are read again only for a known gap.)
-            return !self.kb.analyzer().pronoun_classes(text).is_empty();
+            // "How much are they worth?" of what the article gives no worth for.
+            return !question.shape.pronoun_classes.is_empty();
         }
         // "His title?" after an answer about a person is that person's.
         matches!(outcome, Outcome::Answer(_))
@@ -302,24 +288,22 @@ impl Engine {
         Some(answer)
     }
 
-    /// `question` completed from `context`, when it may be a follow-up, with the entities
+    /// The question read alone as `alone` completed from `context`, when it may be a follow-up, with the entities
     /// its personal pronouns refer to; `None` when it is to be read alone (chit-chat, or
     /// a word the data does not know: a new subject).
     fn complete(
         &self,
-        text: &str,
         alone: &Question,
         entry: usize,
         context: &Context,
     ) -> Option<(Question, Vec<Arc<str>>)> {
-        let analyzer = self.kb.analyzer();
         let words: Vec<&Term> = alone
             .terms
             .iter()
             .filter(|t| t.kind == TermKind::Word)
             .collect();
-        let pronouns = analyzer.pronoun_classes(text);
-        let continues = analyzer.opens_as_follow_up(text);
+        let pronouns = &alone.shape.pronoun_classes;
+        let continues = alone.shape.continues;
         let asks_kind = alone.terms.iter().any(|t| t.kind == TermKind::Question);
         if words.is_empty() && pronouns.is_empty() && !asks_kind {
             // Chit-chat ("thanks!", "lol ok"): nothing to read against the context.
@@ -368,7 +352,7 @@ impl Engine {
         }
         let question = Question {
             terms,
-            yes_no: alone.yes_no,
+            shape: alone.shape.clone(),
             text: String::new(),
         };
         Some((question, referents))
@@ -378,6 +362,16 @@ impl Engine {
 /// The pronoun class of things ("it", "that"): too many of an entry's entities share it
 /// for it to pick one out.
 const IMPERSONAL: &str = "it";
+
+/// Whether the question read alone as `alone` asks for more of the last answer without
+/// naming anything ("for what?", "and then what?"): it has no word of its own and no kind
+/// of fact, only a word after which comes what is asked.
+fn asks_for_more(alone: &Question) -> bool {
+    alone.terms.is_empty()
+        && alone.shape.words >= 2
+        && alone.shape.pronoun_classes.is_empty()
+        && alone.shape.asks(&alone.terms)
+}
 
 /// Whether an outcome leaves what is asked open: "did you mean", or no answer without a
 /// known gap (a gap is an answer of its own: the article does not say).

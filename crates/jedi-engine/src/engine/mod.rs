@@ -130,8 +130,8 @@ pub const ENTITY_SUGGEST_SCORE: f32 = 0.3;
 #[derive(Debug, Clone)]
 pub(crate) struct Question {
     terms: Vec<Term>,
-    /// Whether it asks a yes/no question.
-    yes_no: bool,
+    /// How it asks (whether a yes/no question, its pronouns, ...).
+    shape: crate::text::Shape,
     /// The text it was read from (cut to its cap), kept only when the question is long
     /// enough to be read clause by clause; empty otherwise, and for a question read with
     /// a conversation's context.
@@ -214,14 +214,14 @@ impl Engine {
     fn read(&self, question: &str) -> Question {
         let question = capped(question);
         let analyzer = self.kb.analyzer();
-        let mut terms = analyzer.analyze(question);
+        let (mut terms, shape) = analyzer.analyze_question(question);
         self.set_aside_negated(&mut terms);
         let words = terms
             .iter()
             .filter(|t| t.kind == crate::TermKind::Word)
             .count();
         Question {
-            yes_no: analyzer.is_yes_no(question),
+            shape,
             text: if words >= CLAUSE_READING_WORDS {
                 question.to_string()
             } else {
@@ -339,11 +339,9 @@ impl Engine {
             if analyzer.asks(run.before) || analyzer.asks(run.after) {
                 continue;
             }
-            let read = Question {
-                yes_no: question.yes_no,
-                text: String::new(),
-                ..self.read(run.run)
-            };
+            let mut read = self.read(run.run);
+            read.shape.yes_no = question.shape.yes_no;
+            read.text = String::new();
             let scores = self.index.score(&read.terms, needed);
             let Some(decision) = self.decide(&read.terms, &scores) else {
                 continue;
@@ -421,7 +419,7 @@ impl Engine {
         // yes/no phrasings: the form says yes or no to what those ask.
         let text = match &answer.entry.yes_no {
             Some(yes_no)
-                if question.yes_no
+                if question.shape.yes_no
                     && self.index.reads_as_yes_no(&question.terms, entry, position) =>
             {
                 yes_no.clone()
@@ -703,9 +701,10 @@ mod tests {
         for engine in [engine(), large_engine()] {
             for question in questions(&engine) {
                 let analyzer = engine.kb().analyzer();
+                let (terms, shape) = analyzer.analyze_question(&question);
                 let read = Question {
-                    terms: analyzer.analyze(&question),
-                    yes_no: analyzer.is_yes_no(&question),
+                    terms,
+                    shape,
                     text: question.clone(),
                 };
                 let full = engine.outcome(&read, &engine.index.score(&read.terms, Needed::EVERY));

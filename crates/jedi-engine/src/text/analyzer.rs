@@ -273,6 +273,31 @@ impl ExactReader<'_> {
     }
 }
 
+/// What a question's words say of how it asks, apart from what it asks about: all a
+/// conversation needs to tell a follow-up from a question of its own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Shape {
+    /// Whether it asks a yes/no question (see [`Analyzer::is_yes_no`]).
+    pub yes_no: bool,
+    /// How many words it has (contractions expanded).
+    pub words: usize,
+    /// The classes of the pronouns it uses, each once ("what did she say" -> she).
+    pub pronoun_classes: Vec<Arc<str>>,
+    /// Whether it opens as the continuation of a conversation ("and amazon?", "what
+    /// about the navy one?").
+    pub continues: bool,
+    /// Whether it has a word after which comes what is asked ("what", "which", "how").
+    pub focus_marker: bool,
+}
+
+impl Shape {
+    /// Whether a question of this shape, read as `terms`, asks something: a yes/no
+    /// question, a question kind ("when", "how much"), or a focus marker.
+    pub fn asks(&self, terms: &[Term]) -> bool {
+        self.yes_no || self.focus_marker || terms.iter().any(|t| t.kind == TermKind::Question)
+    }
+}
+
 /// A knowledge base's vocabulary compiled for reading questions.
 pub struct Analyzer {
     stemmer: Stemmer,
@@ -564,7 +589,10 @@ impl Analyzer {
     /// Whether `text` asks a yes/no question: one of its clauses opens with a yes/no
     /// opening ("did amazon win?", "ok so, is it true that ...", "true or false: ...").
     pub fn is_yes_no(&self, text: &str) -> bool {
-        let words = self.marked_words(text);
+        self.yes_no_of(&self.marked_words(text))
+    }
+
+    fn yes_no_of(&self, words: &Words) -> bool {
         let words: Vec<(&str, bool)> = words.iter().collect();
         (0..words.len()).any(|i| {
             words[i].1
@@ -575,46 +603,41 @@ impl Analyzer {
         })
     }
 
-    /// How many words `text` has (after contractions are expanded).
-    pub fn word_count(&self, text: &str) -> usize {
-        self.marked_words(text).iter().count()
-    }
-
     /// Whether `text` asks something: a yes/no question, a question kind ("when", "how
     /// much"), or a word after which comes what is asked ("what", "which", "how").
     pub fn asks(&self, text: &str) -> bool {
-        self.is_yes_no(text)
-            || self
-                .marked_words(text)
-                .iter()
-                .any(|(word, _)| self.focus_markers.contains(word))
-            || self
-                .analyze(text)
-                .iter()
-                .any(|t| t.kind == TermKind::Question)
+        let words = self.marked_words(text);
+        let shape = self.shape_of(&words);
+        shape.asks(&self.terms(&words, true, None))
     }
 
-    /// The pronoun classes of the pronouns `text` uses ("what did she say" -> she).
-    pub fn pronoun_classes(&self, text: &str) -> Vec<Arc<str>> {
-        let mut classes: Vec<Arc<str>> = Vec::new();
-        for (word, _) in self.marked_words(text).iter() {
+    /// The terms of a question and its [`Shape`], splitting it into words once.
+    pub fn analyze_question(&self, text: &str) -> (Vec<Term>, Shape) {
+        let words = self.marked_words(text);
+        let shape = self.shape_of(&words);
+        (self.terms(&words, true, None), shape)
+    }
+
+    fn shape_of(&self, words: &Words) -> Shape {
+        let mut pronoun_classes: Vec<Arc<str>> = Vec::new();
+        for (word, _) in words.iter() {
             if let Some(class) = self.pronouns.get(word) {
-                if !classes.contains(class) {
-                    classes.push(class.clone());
+                if !pronoun_classes.contains(class) {
+                    pronoun_classes.push(class.clone());
                 }
             }
         }
-        classes
-    }
-
-    /// Whether `text` opens as the continuation of a conversation ("and amazon?", "what
-    /// about the navy one?").
-    pub fn opens_as_follow_up(&self, text: &str) -> bool {
-        let words = self.marked_words(text);
-        let words: Vec<&str> = words.iter().map(|(w, _)| w).collect();
-        self.follow_up_openers.iter().any(|opener| {
-            opener.len() <= words.len() && opener.iter().zip(&words).all(|(a, b)| a == b)
-        })
+        let plain: Vec<&str> = words.iter().map(|(w, _)| w).collect();
+        let continues = self.follow_up_openers.iter().any(|opener| {
+            opener.len() <= plain.len() && opener.iter().zip(&plain).all(|(a, b)| a == b)
+        });
+        Shape {
+            yes_no: self.yes_no_of(words),
+            words: plain.len(),
+            focus_marker: plain.iter().any(|word| self.focus_markers.contains(*word)),
+            pronoun_classes,
+            continues,
+        }
     }
 
     /// The words of `text`: cleaned, split, with contractions and shorthand expanded,

@@ -12,7 +12,7 @@ mod speller;
 mod table;
 mod wordlist;
 
-pub(crate) use analyzer::{Analyzer, English, ExactReader, Words};
+pub(crate) use analyzer::{Analyzer, English, ExactReader, Shape, Words};
 pub use analyzer::{Lexicon, Reading, Term, TermKind};
 pub use clean::clean;
 pub(crate) use clean::tokenize;

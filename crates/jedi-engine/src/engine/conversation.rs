@@ -288,9 +288,10 @@ impl Engine {
         Some(answer)
     }
 
-    /// The question read alone as `alone` completed from `context`, when it may be a follow-up, with the entities
-    /// its personal pronouns refer to; `None` when it is to be read alone (chit-chat, or
-    /// a word the data does not know: a new subject).
+    /// The question read alone as `alone` completed from `context`, when it may be a
+    /// follow-up, with the entities its personal pronouns refer to; `None` when it is to
+    /// be read alone (chit-chat, or a word the data does not know and no pronoun for a
+    /// person: a new subject).
     fn complete(
         &self,
         alone: &Question,
@@ -309,7 +310,11 @@ impl Engine {
             // Chit-chat ("thanks!", "lol ok"): nothing to read against the context.
             return None;
         }
-        if words.iter().any(|t| !self.index.knows(t)) {
+        // A word the data does not know starts a new subject, unless a pronoun for a
+        // person says the question is still about someone of the last answer ("what
+        // relief did she grant?").
+        let refers_to_person = pronouns.iter().any(|class| &**class != IMPERSONAL);
+        if !refers_to_person && words.iter().any(|t| !self.index.knows(t)) {
             return None;
         }
         let names_entity = words.iter().any(|t| self.index.names_entity(t));
@@ -493,6 +498,25 @@ mod tests {
             engine.ask_in(first, &mut conversation);
             let read = engine.ask_in(follow_up, &mut conversation);
             assert_eq!(read.outcome.answer_id(), expected, "{first} / {follow_up}");
+        }
+    }
+
+    #[test]
+    fn a_pronoun_for_a_person_keeps_a_question_with_a_new_word_on_them() {
+        let engine = crate::fixture::engine();
+        // (follow-up of "who is the judge?", the entry it is read against)
+        let cases = [
+            // "remedy" is no word of the data, but "she" is the judge.
+            ("what remedy did she order?", Some("judge")),
+            // Without a pronoun for a person, a new word is a new subject.
+            ("what remedy did the town order?", None),
+            ("what remedy did it order?", None),
+        ];
+        for (follow_up, against) in cases {
+            let mut conversation = Conversation::new();
+            engine.ask_in("who is the judge?", &mut conversation);
+            let read = engine.ask_in(follow_up, &mut conversation);
+            assert_eq!(read.context.as_deref(), against, "{follow_up}");
         }
     }
 

@@ -589,11 +589,12 @@ impl Analyzer {
     /// Whether `text` asks a yes/no question: one of its clauses opens with a yes/no
     /// opening ("did amazon win?", "ok so, is it true that ...", "true or false: ...").
     pub fn is_yes_no(&self, text: &str) -> bool {
-        self.yes_no_of(&self.marked_words(text))
+        let words = self.marked_words(text);
+        self.yes_no_of(&words.iter().collect::<Vec<_>>())
     }
 
-    fn yes_no_of(&self, words: &Words) -> bool {
-        let words: Vec<(&str, bool)> = words.iter().collect();
+    /// [`is_yes_no`](Self::is_yes_no) of words split by `marked_words`.
+    fn yes_no_of(&self, words: &[(&str, bool)]) -> bool {
         (0..words.len()).any(|i| {
             words[i].1
                 && self
@@ -606,9 +607,8 @@ impl Analyzer {
     /// Whether `text` asks something: a yes/no question, a question kind ("when", "how
     /// much"), or a word after which comes what is asked ("what", "which", "how").
     pub fn asks(&self, text: &str) -> bool {
-        let words = self.marked_words(text);
-        let shape = self.shape_of(&words);
-        shape.asks(&self.terms(&words, true, None))
+        let (terms, shape) = self.analyze_question(text);
+        shape.asks(&terms)
     }
 
     /// The terms of a question and its [`Shape`], splitting it into words once.
@@ -619,22 +619,24 @@ impl Analyzer {
     }
 
     fn shape_of(&self, words: &Words) -> Shape {
+        let marked: Vec<(&str, bool)> = words.iter().collect();
         let mut pronoun_classes: Vec<Arc<str>> = Vec::new();
-        for (word, _) in words.iter() {
-            if let Some(class) = self.pronouns.get(word) {
+        for (word, _) in &marked {
+            if let Some(class) = self.pronouns.get(*word) {
                 if !pronoun_classes.contains(class) {
                     pronoun_classes.push(class.clone());
                 }
             }
         }
-        let plain: Vec<&str> = words.iter().map(|(w, _)| w).collect();
         let continues = self.follow_up_openers.iter().any(|opener| {
-            opener.len() <= plain.len() && opener.iter().zip(&plain).all(|(a, b)| a == b)
+            opener.len() <= marked.len() && opener.iter().zip(&marked).all(|(a, (b, _))| a == b)
         });
         Shape {
-            yes_no: self.yes_no_of(words),
-            words: plain.len(),
-            focus_marker: plain.iter().any(|word| self.focus_markers.contains(*word)),
+            yes_no: self.yes_no_of(&marked),
+            words: marked.len(),
+            focus_marker: marked
+                .iter()
+                .any(|(word, _)| self.focus_markers.contains(*word)),
             pronoun_classes,
             continues,
         }
